@@ -1,0 +1,57 @@
+# Two commands matter: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+
+# Use uv from the PATH when there is one; otherwise bootstrap it with pip into .tools/.
+ifeq ($(shell command -v uv 2>/dev/null),)
+UV := .tools/bin/uv
+UV_DEP := .tools/bin/uv
+else
+UV := uv
+UV_DEP :=
+endif
+
+PY := $(VENV)/bin/python
+
+.PHONY: install run test lint format clean
+
+.tools/bin/uv:
+	@python=$$(scripts/find-python) && "$$python" -m venv .tools
+	@.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: pyproject.toml uv.lock $(UV_DEP)
+	@echo "Installing dependencies into $(VENV) (locked in uv.lock)…"
+	@$(UV) sync --locked --quiet --python "$$(scripts/find-python)"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@$(PY) manage.py migrate --no-input
+	@$(PY) manage.py seed_demo
+	@scripts/run
+
+test: install
+	@echo "Lint: ruff, formatting, import layers, migrations"
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports
+	@$(PY) manage.py makemigrations --check --dry-run > /dev/null || \
+	  (echo "A model changed without its migration: run manage.py makemigrations" && exit 1)
+	@echo "Tests on $${DATABASE_URL:-SQLite (default)}"
+	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports
+
+format: install
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) .tools staticfiles

@@ -1,0 +1,24 @@
+"""The API root: `/api/v1/` lists every resource, so a client can discover them."""
+
+from django.urls import include, path
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+app_name = "api"
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def api_root(request, format=None):
+    names = ["auth-token", "me", "producer-list", "capability-list"]
+    return Response({name: reverse(f"api:{name}", request=request) for name in names})
+
+
+urlpatterns = [
+    path("", api_root, name="root"),
+    path("", include("producers.api.urls")),
+]

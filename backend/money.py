@@ -1,0 +1,18 @@
+"""Money and quantities are Decimals; integer cents only at Stripe's door."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+THOUSANDTH = Decimal("0.001")
+
+
+def to_money(value: Decimal | int | str) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_cents(value: Decimal) -> int:
+    return int(to_money(value) * 100)
+
+
+def from_cents(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)

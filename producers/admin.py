@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from producers.models import Capability, Membership, Producer
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Capability)
+class CapabilityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "description"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Producer)
+class ProducerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "status", "max_open_jobs", "has_payout_account"]
+    list_filter = ["kind", "status", "capabilities"]
+    search_fields = ["name", "slug", "description", "contact_email"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["capabilities"]
+    readonly_fields = ["webhook_secret_rotated_at", "created_at", "updated_at"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "slug", "status", "description", "capabilities"]}),
+        (
+            "Where and how to reach",
+            {
+                "fields": [
+                    "address",
+                    "latitude",
+                    "longitude",
+                    "website",
+                    "contact_email",
+                    "contact_phone",
+                ]
+            },
+        ),
+        ("Production", {"fields": ["max_open_jobs"]}),
+        (
+            "Payouts and job webhooks",
+            {"fields": ["stripe_account_id", "webhook_url", "webhook_secret_rotated_at"]},
+        ),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(boolean=True, description="Payout account")
+    def has_payout_account(self, producer: Producer) -> bool:
+        return bool(producer.stripe_account_id)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "producer", "role", "created_at"]
+    list_filter = ["role", "producer"]
+    search_fields = ["user__username", "user__email", "producer__name"]
+    autocomplete_fields = ["user", "producer"]

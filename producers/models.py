@@ -1,0 +1,162 @@
+import base64
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks signing secret: `whsec_` and 24 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+class Capability(models.Model):
+    """Something a producer can make things with: laser cutting, sewing, ..."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=240, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "capabilities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProducerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Producer.Status.ACTIVE)
+
+    def with_member(self, user):
+        return self.filter(memberships__user=user)
+
+
+class Producer(models.Model):
+    """A member co-op, or the Fab Lab that keeps the shared materials store."""
+
+    class Kind(models.TextChoices):
+        COOP = "coop", "Member co-op"
+        FABLAB = "fablab", "Fab Lab"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COOP)
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    address = models.CharField(max_length=240, blank=True, help_text="Public address.")
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    # Contact details for the network (members and staff), not for the public.
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    capabilities = models.ManyToManyField(Capability, blank=True, related_name="producers")
+    max_open_jobs = models.PositiveIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    stripe_account_id = models.CharField(max_length=64, blank=True)
+    webhook_url = models.URLField(max_length=500, blank=True)
+    # Write-only: never serialised except in the one rotation response.
+    webhook_secret = models.CharField(max_length=80, default=new_webhook_secret, editable=False)
+    # Kept for a while after a rotation so that deliveries carry both signatures
+    # and the co-op can switch over without missing a message.
+    webhook_secret_previous = models.CharField(max_length=80, blank=True, editable=False)
+    webhook_secret_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProducerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["coop", "fablab"]), name="producer_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "paused"]), name="producer_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_open_jobs__gte=1), name="producer_max_open_jobs_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="producer_location_valid",
+            ),
+            # The network has one Fab Lab: its store is the shared store.
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="fablab"), name="producer_one_fablab"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_fablab(self) -> bool:
+        return self.kind == self.Kind.FABLAB
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Membership(models.Model):
+    """A person's place in a producer. Fab Lab staff are members of the Fab Lab."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        MANAGER = "manager", "Manager"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["producer__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "producer"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["member", "manager"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.producer} ({self.role})"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == self.Role.MANAGER

@@ -1,0 +1,80 @@
+"""Who may do what. Every app asks these questions through this one module.
+
+- platform staff: `user.is_staff` (the network's back office);
+- Fab Lab staff: members of the Fab Lab producer;
+- members and managers: by `Membership` of a producer.
+
+The functions answer for one user and one producer; the DRF permission classes
+wrap them for views. Scoping lists to what a user may see is the job of each
+view's `get_queryset()`, not of these.
+"""
+
+from rest_framework import permissions
+
+from producers.models import Membership, Producer
+
+
+def is_platform_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def _roles(user) -> dict[int, str]:
+    """The user's roles by producer id, read once per user object and request."""
+    if not user or not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_producer_roles", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("producer_id", "role"))
+        user._producer_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the per-object cache after memberships change."""
+    if hasattr(user, "_producer_roles"):
+        del user._producer_roles
+
+
+def producer_ids_for(user, *, managed_only: bool = False) -> set[int]:
+    roles = _roles(user)
+    if managed_only:
+        return {pid for pid, role in roles.items() if role == Membership.Role.MANAGER}
+    return set(roles)
+
+
+def is_member(user, producer: Producer | int) -> bool:
+    producer_id = producer if isinstance(producer, int) else producer.pk
+    return producer_id in _roles(user)
+
+
+def is_manager(user, producer: Producer | int) -> bool:
+    producer_id = producer if isinstance(producer, int) else producer.pk
+    return _roles(user).get(producer_id) == Membership.Role.MANAGER
+
+
+def is_fablab_staff(user) -> bool:
+    ids = producer_ids_for(user)
+    return bool(ids) and Producer.objects.filter(pk__in=ids, kind=Producer.Kind.FABLAB).exists()
+
+
+def can_see_private(user, producer: Producer) -> bool:
+    """Members of the producer and platform staff see its contact and webhook settings."""
+    return is_platform_staff(user) or is_member(user, producer)
+
+
+def can_manage(user, producer: Producer) -> bool:
+    return is_platform_staff(user) or is_manager(user, producer)
+
+
+class IsPlatformStaff(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return is_platform_staff(request.user)
+
+
+class IsProducerManagerOrStaff(permissions.BasePermission):
+    """Object permission for a `Producer` object."""
+
+    message = "Only the co-op's managers may do this."
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can_manage(request.user, obj)

@@ -1,0 +1,24 @@
+"""Reads shared by the API and the storefront."""
+
+from django.db.models import QuerySet
+
+from producers.models import Membership, Producer
+
+
+def producer_list(*, include_paused: bool = True) -> QuerySet[Producer]:
+    producers = Producer.objects.prefetch_related("capabilities")
+    if not include_paused:
+        producers = producers.active()
+    return producers
+
+
+def fablab() -> Producer | None:
+    return Producer.objects.filter(kind=Producer.Kind.FABLAB).first()
+
+
+def producer_members(*, producer: Producer) -> QuerySet[Membership]:
+    return Membership.objects.filter(producer=producer).select_related("user")
+
+
+def memberships_of(*, user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("producer")

@@ -1,0 +1,97 @@
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from producers.models import Membership
+from tests.factories import FabLabFactory, MembershipFactory, ProducerFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` skip, saying why, when the suite runs on SQLite."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in engine:
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: SQLite has no row locks and serialises every writer; "
+        "set DATABASE_URL=postgres://... to run it"
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttle counters and cached reads must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def api():
+    """An API client; `api.as_user(user)` signs it in."""
+
+    class Client(APIClient):
+        def as_user(self, user):
+            self.force_authenticate(user=user)
+            return self
+
+    return Client()
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def coop():
+    return ProducerFactory()
+
+
+@pytest.fixture
+def other_coop():
+    return ProducerFactory()
+
+
+@pytest.fixture
+def fablab():
+    return FabLabFactory()
+
+
+@pytest.fixture
+def resident():
+    return UserFactory(username="resident")
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(username="staff", is_staff=True)
+
+
+def _member(producer, role, username):
+    return MembershipFactory(producer=producer, role=role, user=UserFactory(username=username)).user
+
+
+@pytest.fixture
+def coop_member(coop):
+    return _member(coop, Membership.Role.MEMBER, "coop-member")
+
+
+@pytest.fixture
+def coop_manager(coop):
+    return _member(coop, Membership.Role.MANAGER, "coop-manager")
+
+
+@pytest.fixture
+def other_manager(other_coop):
+    return _member(other_coop, Membership.Role.MANAGER, "other-manager")
+
+
+@pytest.fixture
+def technician(fablab):
+    return _member(fablab, Membership.Role.MEMBER, "technician")

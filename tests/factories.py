@@ -1,0 +1,68 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from producers.models import Capability, Membership, Producer
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class CapabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Capability
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"capability_{n}")
+    name = factory.LazyAttribute(lambda c: c.slug.replace("_", " ").title())
+
+
+class ProducerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Producer
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Co-op {n}")
+    slug = factory.Sequence(lambda n: f"coop-{n}")
+    kind = Producer.Kind.COOP
+    description = "A worker co-op."
+    contact_email = factory.LazyAttribute(lambda p: f"{p.slug}@example.org")
+    contact_phone = "601-555-0199"
+
+    @factory.post_generation
+    def capabilities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.capabilities.set(
+                [CapabilityFactory(slug=c) if isinstance(c, str) else c for c in extracted]
+            )
+
+
+class FabLabFactory(ProducerFactory):
+    class Meta:
+        model = Producer
+        django_get_or_create = ["kind"]
+
+    name = "Fab Lab"
+    slug = "fab-lab"
+    kind = Producer.Kind.FABLAB
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    producer = factory.SubFactory(ProducerFactory)
+    role = Membership.Role.MEMBER
