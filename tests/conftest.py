@@ -28,7 +28,6 @@ def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 @pytest.fixture
