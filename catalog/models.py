@@ -1,0 +1,261 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+from producers import permissions
+
+QUANTITY = {"max_digits": 14, "decimal_places": 3}
+
+
+class Unit(models.TextChoices):
+    EACH = "each", "each"
+    SHEET = "sheet", "sheet"
+    KG = "kg", "kg"
+    G = "g", "g"
+    M = "m", "m"
+    M2 = "m2", "m²"
+
+
+class MaterialQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Material(models.Model):
+    """Something the network stocks and draws down: a plywood sheet, a filament spool."""
+
+    class Category(models.TextChoices):
+        SHEET_GOODS = "sheet_goods", "Sheet goods"
+        FILAMENT = "filament", "Filament"
+        FABRIC = "fabric", "Fabric"
+        HARDWARE = "hardware", "Hardware"
+        FINISHES = "finishes", "Finishes and glue"
+        GARDEN = "garden", "Garden supplies"
+        OTHER = "other", "Other"
+
+    sku = models.CharField(
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9-]*$",
+                "Use capital letters, digits and dashes, e.g. PLY-BIRCH-3MM.",
+            )
+        ],
+    )
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=8, choices=Unit.choices)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+    unit_cost = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="What one unit costs the network, in USD.",
+    )
+    reorder_point = models.DecimalField(
+        **QUANTITY,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Alert the Fab Lab when the shared store's available quantity falls below this.",
+    )
+    active = models.BooleanField(default=True)
+    # Set when the shared store's available quantity crossed below the reorder
+    # point, cleared when it is back: one alert per crossing, not per movement.
+    low_stock_since = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MaterialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="material_unit_valid"),
+            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="material_unit_cost_gte_0"),
+            models.CheckConstraint(
+                condition=Q(reorder_point__gte=0), name="material_reorder_point_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sku})"
+
+    @property
+    def whole_units_only(self) -> bool:
+        return self.unit == Unit.EACH
+
+
+class StockLocationQuerySet(models.QuerySet):
+    def shared(self):
+        return self.filter(shared=True)
+
+    def visible_to(self, user):
+        """The shared store plus the locations of the user's own producers."""
+        if permissions.is_platform_staff(user):
+            return self
+        return self.filter(Q(shared=True) | Q(producer_id__in=permissions.producer_ids_for(user)))
+
+
+class StockLocation(models.Model):
+    """A shelf, room or store owned by a producer. The Fab Lab's store is `shared`."""
+
+    producer = models.ForeignKey(
+        "producers.Producer", on_delete=models.PROTECT, related_name="stock_locations"
+    )
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    shared = models.BooleanField(
+        default=False, help_text="Part of the Fab Lab's shared store, open to every co-op."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StockLocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-shared", "producer__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "name"], name="location_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.producer}"
+
+    def clean(self) -> None:
+        if self.shared and self.producer_id and not self.producer.is_fablab:
+            raise ValidationError({"shared": "Only the Fab Lab's locations form the shared store."})
+
+
+class StockBalance(models.Model):
+    """What is on one shelf of one material. Changed only by `catalog.stock` services."""
+
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="balances")
+    location = models.ForeignKey(StockLocation, on_delete=models.PROTECT, related_name="balances")
+    on_hand = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    reserved = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["material__name", "location__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["material", "location"], name="balance_unique"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="balance_on_hand_gte_0"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="balance_reserved_gte_0"),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=F("on_hand")), name="balance_reserved_lte_on_hand"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material.sku} @ {self.location.code}: {self.on_hand} ({self.reserved} held)"
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
+
+
+class LedgerQuerySet(models.QuerySet):
+    """The ledger is append-only: bulk edits and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise TypeError("Stock movements are never edited.")
+
+    def delete(self):
+        raise TypeError("Stock movements are never deleted.")
+
+
+class MovementKind(models.TextChoices):
+    RECEIPT = "receipt", "Receipt"
+    DRAWDOWN = "drawdown", "Drawdown"
+    ADJUSTMENT = "adjustment", "Count adjustment"
+    TRANSFER_OUT = "transfer_out", "Transfer out"
+    TRANSFER_IN = "transfer_in", "Transfer in"
+    RESERVE = "reserve", "Reservation"
+    RELEASE = "release", "Release of a reservation"
+    CONSUME = "consume", "Consumed in production"
+
+
+class StockMovement(models.Model):
+    """One change to one balance. Rows are never edited or deleted."""
+
+    Kind = MovementKind
+
+    # Which measure each kind changes, by its signed quantity. Consuming takes
+    # from both: the reserved units leave the shelf.
+    ON_HAND_KINDS = frozenset(
+        {"receipt", "drawdown", "adjustment", "transfer_out", "transfer_in", "consume"}
+    )
+    RESERVED_KINDS = frozenset({"reserve", "release", "consume"})
+
+    balance = models.ForeignKey(StockBalance, on_delete=models.PROTECT, related_name="movements")
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="movements")
+    location = models.ForeignKey(StockLocation, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    quantity = models.DecimalField(**QUANTITY, help_text="Signed change.")
+    on_hand_after = models.DecimalField(**QUANTITY)
+    reserved_after = models.DecimalField(**QUANTITY)
+    unit_cost = models.DecimalField(max_digits=12, decimal_places=4, help_text="At the time.")
+    producer = models.ForeignKey(
+        "producers.Producer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stock_movements",
+        help_text="The producer the stock was for.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stock_movements",
+    )
+    reason = models.CharField(max_length=240)
+    # Ties the two rows of a transfer, or the rows of one order's reservations.
+    reference = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["material", "location", "created_at"]),
+            models.Index(fields=["producer", "kind", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MovementKind.values), name="movement_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(quantity=0), name="movement_quantity_nonzero"),
+            models.CheckConstraint(
+                condition=Q(on_hand_after__gte=0, reserved_after__gte=0),
+                name="movement_after_gte_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} {self.quantity} {self.material.sku} @ {self.location.code}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Stock movements are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Stock movements are never deleted.")
+
+    @property
+    def on_hand_change(self) -> Decimal:
+        return self.quantity if self.kind in self.ON_HAND_KINDS else Decimal("0")
+
+    @property
+    def reserved_change(self) -> Decimal:
+        return self.quantity if self.kind in self.RESERVED_KINDS else Decimal("0")

@@ -1,0 +1,414 @@
+"""The only way stock changes.
+
+Every function is one transaction that locks the balances it touches (in
+primary-key order, through `catalog.lock_objects`), re-checks them under the
+lock, changes them, and writes one ledger row per balance change. Callers may
+nest them inside a larger transaction (placing an order reserves many lines).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved
+from catalog.lock_objects import balances_for_update
+from catalog.models import Material, StockBalance, StockLocation, StockMovement
+from producers.models import Producer
+
+Kind = StockMovement.Kind
+ZERO = Decimal("0")
+MAX_QUANTITY = Decimal("99999999999.999")
+
+
+@dataclass(frozen=True)
+class StockLine:
+    material: Material
+    location: StockLocation
+    quantity: Decimal
+
+
+def clean_quantity(material: Material, quantity, *, allow_zero: bool = False) -> Decimal:
+    """A positive quantity with at most three decimal places; whole for `each`."""
+    try:
+        value = Decimal(str(quantity))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({"quantity": "Enter a number."}) from None
+    if not value.is_finite():
+        raise ValidationError({"quantity": "Enter a number."})
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValidationError({"quantity": "Enter a quantity greater than zero."})
+    if value > MAX_QUANTITY:
+        raise ValidationError({"quantity": "That quantity is too large."})
+    if value != value.quantize(Decimal("0.001")):
+        raise ValidationError({"quantity": "Use at most three decimal places."})
+    if material.whole_units_only and value != value.to_integral_value():
+        raise ValidationError({"quantity": f"{material.name} is counted in whole units."})
+    return value.quantize(Decimal("0.001"))
+
+
+def _record(
+    balance: StockBalance,
+    *,
+    kind: str,
+    quantity: Decimal,
+    on_hand: Decimal,
+    reserved: Decimal,
+    by,
+    reason: str,
+    producer: Producer | None,
+    reference: str = "",
+) -> StockMovement:
+    """Write the new balance and its ledger row. The balance must be locked."""
+    balance.on_hand, balance.reserved = on_hand, reserved
+    balance.save(update_fields=["on_hand", "reserved", "updated_at"])
+    material = balance.material
+    return StockMovement.objects.create(
+        balance=balance,
+        material=material,
+        location=balance.location,
+        kind=kind,
+        quantity=quantity,
+        on_hand_after=on_hand,
+        reserved_after=reserved,
+        unit_cost=material.unit_cost,
+        producer=producer,
+        created_by=by if by is not None and by.is_authenticated else None,
+        reason=reason,
+        reference=reference,
+    )
+
+
+def _locked(material: Material, location: StockLocation, *, create: bool = False) -> StockBalance:
+    balances = balances_for_update([(material, location)], create=create)
+    balance = balances.get((material.pk, location.pk))
+    if balance is None:
+        balance = StockBalance(material=material, location=location)
+    balance.material, balance.location = material, location
+    return balance
+
+
+def _shortage(line: StockLine, available: Decimal) -> dict:
+    return {
+        "material": line.material.sku,
+        "location": line.location.code,
+        "requested": str(line.quantity),
+        "available": str(max(available, ZERO)),
+    }
+
+
+def _check_reorder_points(materials: set[Material]) -> None:
+    """Raise one low-stock alert per crossing below the reorder point, not per movement."""
+    from catalog.tasks import send_low_stock_alert
+
+    for material in materials:
+        if material.reorder_point <= 0:
+            continue
+        available = (
+            StockBalance.objects.filter(material=material, location__shared=True).aggregate(
+                available=Sum(F("on_hand") - F("reserved"))
+            )["available"]
+            or ZERO
+        )
+        if available < material.reorder_point:
+            # The conditional update is the gate: exactly one transaction wins it.
+            crossed = Material.objects.filter(pk=material.pk, low_stock_since__isnull=True).update(
+                low_stock_since=timezone.now()
+            )
+            if crossed:
+                send_low_stock_alert.enqueue(material_id=material.pk, available=str(available))
+        else:
+            Material.objects.filter(pk=material.pk, low_stock_since__isnull=False).update(
+                low_stock_since=None
+            )
+
+
+def _after(movements: list[StockMovement]) -> None:
+    shared = {m.material for m in movements if m.location.shared}
+    _check_reorder_points(shared)
+
+
+def stock_receive(
+    *,
+    material: Material,
+    location: StockLocation,
+    quantity,
+    by,
+    reason: str,
+    producer: Producer | None = None,
+) -> StockMovement:
+    """Put stock on a shelf (a delivery, a donation, a production run of finished goods)."""
+    quantity = clean_quantity(material, quantity)
+    with transaction.atomic():
+        balance = _locked(material, location, create=True)
+        movement = _record(
+            balance,
+            kind=Kind.RECEIPT,
+            quantity=quantity,
+            on_hand=balance.on_hand + quantity,
+            reserved=balance.reserved,
+            by=by,
+            reason=reason,
+            producer=producer,
+        )
+        _after([movement])
+    return movement
+
+
+def stock_draw_down(
+    *,
+    material: Material,
+    location: StockLocation,
+    quantity,
+    by,
+    reason: str,
+    producer: Producer,
+) -> StockMovement:
+    """Take stock off a shelf for a producer's use. Never takes what others have reserved.
+
+    Raises InsufficientStock when less than `quantity` is available.
+    """
+    quantity = clean_quantity(material, quantity)
+    with transaction.atomic():
+        balance = _locked(material, location)
+        if balance.available < quantity:
+            line = StockLine(material, location, quantity)
+            raise InsufficientStock(
+                f"Only {balance.available} {material.unit} of {material.name} is available.",
+                lines=[_shortage(line, balance.available)],
+            )
+        movement = _record(
+            balance,
+            kind=Kind.DRAWDOWN,
+            quantity=-quantity,
+            on_hand=balance.on_hand - quantity,
+            reserved=balance.reserved,
+            by=by,
+            reason=reason,
+            producer=producer,
+        )
+        _after([movement])
+    return movement
+
+
+def stock_adjust_to_count(
+    *,
+    material: Material,
+    location: StockLocation,
+    counted,
+    by,
+    reason: str,
+) -> StockMovement | None:
+    """Set on-hand to what a count found, recording the difference. None when it matched.
+
+    Raises CountBelowReserved when the count is below what open jobs hold.
+    """
+    counted = clean_quantity(material, counted, allow_zero=True)
+    with transaction.atomic():
+        balance = _locked(material, location, create=True)
+        difference = counted - balance.on_hand
+        if difference == 0:
+            return None
+        if counted < balance.reserved:
+            raise CountBelowReserved(
+                counted=str(counted), reserved=str(balance.reserved), material=material.sku
+            )
+        movement = _record(
+            balance,
+            kind=Kind.ADJUSTMENT,
+            quantity=difference,
+            on_hand=counted,
+            reserved=balance.reserved,
+            by=by,
+            reason=reason,
+            producer=None,
+        )
+        _after([movement])
+    return movement
+
+
+def stock_transfer(
+    *,
+    material: Material,
+    source: StockLocation,
+    destination: StockLocation,
+    quantity,
+    by,
+    reason: str,
+    producer: Producer | None = None,
+) -> tuple[StockMovement, StockMovement]:
+    """Move stock between two shelves: one row out, one row in, one reference."""
+    quantity = clean_quantity(material, quantity)
+    if source.pk == destination.pk:
+        raise ValidationError({"destination": "Choose a different location from the source."})
+    with transaction.atomic():
+        balances = balances_for_update([(material, source), (material, destination)], create=True)
+        out_balance = balances[(material.pk, source.pk)]
+        in_balance = balances[(material.pk, destination.pk)]
+        out_balance.material = in_balance.material = material
+        out_balance.location, in_balance.location = source, destination
+        if out_balance.available < quantity:
+            raise InsufficientStock(
+                f"Only {out_balance.available} {material.unit} of {material.name} is available.",
+                lines=[_shortage(StockLine(material, source, quantity), out_balance.available)],
+            )
+        reference = f"transfer-{out_balance.pk}-{timezone.now().timestamp():.6f}"
+        common = {"by": by, "reason": reason, "producer": producer, "reference": reference}
+        out = _record(
+            out_balance,
+            kind=Kind.TRANSFER_OUT,
+            quantity=-quantity,
+            on_hand=out_balance.on_hand - quantity,
+            reserved=out_balance.reserved,
+            **common,
+        )
+        into = _record(
+            in_balance,
+            kind=Kind.TRANSFER_IN,
+            quantity=quantity,
+            on_hand=in_balance.on_hand + quantity,
+            reserved=in_balance.reserved,
+            **common,
+        )
+        _after([out, into])
+    return out, into
+
+
+def _merged(lines: list[StockLine]) -> list[StockLine]:
+    """One line per balance: two lines for the same shelf must be checked together."""
+    totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    first: dict[tuple[int, int], StockLine] = {}
+    for line in lines:
+        key = (line.material.pk, line.location.pk)
+        totals[key] += clean_quantity(line.material, line.quantity)
+        first.setdefault(key, line)
+    return [
+        StockLine(first[key].material, first[key].location, totals[key]) for key in sorted(first)
+    ]
+
+
+def _lock_lines(lines: list[StockLine]) -> dict[tuple[int, int], StockBalance]:
+    balances = balances_for_update([(line.material, line.location) for line in lines])
+    for line in lines:
+        balance = balances.get((line.material.pk, line.location.pk))
+        if balance is not None:
+            balance.material, balance.location = line.material, line.location
+    return balances
+
+
+def stock_reserve(
+    *,
+    lines: list[StockLine],
+    by,
+    reason: str,
+    producer: Producer | None = None,
+    reference: str = "",
+) -> list[StockMovement]:
+    """Hold stock for a job: all lines or none.
+
+    Raises InsufficientStock listing every line that cannot be met; nothing is
+    written then.
+    """
+    lines = _merged(lines)
+    with transaction.atomic():
+        balances = _lock_lines(lines)
+        shortages = []
+        for line in lines:
+            balance = balances.get((line.material.pk, line.location.pk))
+            available = balance.available if balance else ZERO
+            if available < line.quantity:
+                shortages.append(_shortage(line, available))
+        if shortages:
+            raise InsufficientStock(lines=shortages)
+        movements = []
+        for line in lines:
+            balance = balances[(line.material.pk, line.location.pk)]
+            movements.append(
+                _record(
+                    balance,
+                    kind=Kind.RESERVE,
+                    quantity=line.quantity,
+                    on_hand=balance.on_hand,
+                    reserved=balance.reserved + line.quantity,
+                    by=by,
+                    reason=reason,
+                    producer=producer,
+                    reference=reference,
+                )
+            )
+        _after(movements)
+    return movements
+
+
+def _take_reserved(
+    lines: list[StockLine], *, kind: str, by, reason: str, producer, reference: str
+) -> list[StockMovement]:
+    lines = _merged(lines)
+    with transaction.atomic():
+        balances = _lock_lines(lines)
+        short = []
+        for line in lines:
+            balance = balances.get((line.material.pk, line.location.pk))
+            held = balance.reserved if balance else ZERO
+            if held < line.quantity:
+                short.append(
+                    {
+                        "material": line.material.sku,
+                        "location": line.location.code,
+                        "requested": str(line.quantity),
+                        "reserved": str(held),
+                    }
+                )
+        if short:
+            raise NothingReserved(lines=short)
+        movements = []
+        for line in lines:
+            balance = balances[(line.material.pk, line.location.pk)]
+            consumed = line.quantity if kind == Kind.CONSUME else ZERO
+            movements.append(
+                _record(
+                    balance,
+                    kind=kind,
+                    quantity=-line.quantity,
+                    on_hand=balance.on_hand - consumed,
+                    reserved=balance.reserved - line.quantity,
+                    by=by,
+                    reason=reason,
+                    producer=producer,
+                    reference=reference,
+                )
+            )
+        _after(movements)
+    return movements
+
+
+def stock_release(
+    *,
+    lines: list[StockLine],
+    by,
+    reason: str,
+    producer: Producer | None = None,
+    reference: str = "",
+) -> list[StockMovement]:
+    """Give held stock back (an order expired or was cancelled, a job was declined)."""
+    return _take_reserved(
+        lines, kind=Kind.RELEASE, by=by, reason=reason, producer=producer, reference=reference
+    )
+
+
+def stock_consume(
+    *,
+    lines: list[StockLine],
+    by,
+    reason: str,
+    producer: Producer | None = None,
+    reference: str = "",
+) -> list[StockMovement]:
+    """Turn held stock into used stock when production starts: it leaves the shelf."""
+    return _take_reserved(
+        lines, kind=Kind.CONSUME, by=by, reason=reason, producer=producer, reference=reference
+    )
