@@ -14,11 +14,26 @@ app_name = "api"
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def api_root(request, format=None):
-    names = ["auth-token", "me", "producer-list", "capability-list"]
+    names = [
+        "auth-token",
+        "me",
+        "producer-list",
+        "capability-list",
+        "material-list",
+        "stock-location-list",
+        "stock-balance-list",
+        "stock-movement-list",
+        "stock-receipts",
+        "stock-drawdowns",
+        "stock-adjustments",
+        "stock-transfers",
+        "report-materials-usage",
+    ]
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 
 
 urlpatterns = [
     path("", api_root, name="root"),
     path("", include("producers.api.urls")),
+    path("", include("catalog.api.urls")),
 ]

@@ -251,6 +251,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProducerKindEnum": "producers.models.Producer.Kind",
+        "MovementKindEnum": "catalog.models.MovementKind",
+    },
 }
 
 # --- Security ------------------------------------------------------------------------

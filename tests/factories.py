@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
 
+from catalog.models import Material, StockLocation, Unit
 from producers.models import Capability, Membership, Producer
 
 
@@ -66,3 +69,29 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     producer = factory.SubFactory(ProducerFactory)
     role = Membership.Role.MEMBER
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Material
+
+    sku = factory.Sequence(lambda n: f"MAT-{n:04d}")
+    name = factory.Sequence(lambda n: f"Material {n}")
+    unit = Unit.SHEET
+    category = Material.Category.SHEET_GOODS
+    unit_cost = Decimal("12.5000")
+
+
+class StockLocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StockLocation
+
+    producer = factory.SubFactory(ProducerFactory)
+    code = factory.Sequence(lambda n: f"shelf-{n}")
+    name = factory.Sequence(lambda n: f"Shelf {n}")
+    shared = False
+
+
+class SharedLocationFactory(StockLocationFactory):
+    producer = factory.SubFactory(FabLabFactory)
+    shared = True

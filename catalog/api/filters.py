@@ -1,0 +1,50 @@
+import django_filters
+from django.db.models import Q
+
+from catalog.models import Material, StockBalance, StockMovement
+from catalog.selectors import materials_below_reorder
+
+
+class MaterialFilter(django_filters.FilterSet):
+    below_reorder = django_filters.BooleanFilter(method="filter_below_reorder")
+    q = django_filters.CharFilter(method="search", max_length=100)
+
+    class Meta:
+        model = Material
+        fields = ["category", "unit", "active"]
+
+    def filter_below_reorder(self, queryset, name, value):
+        if value is None:
+            return queryset
+        low = materials_below_reorder(queryset)
+        return low if value else queryset.exclude(pk__in=low.values("pk"))
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(sku__icontains=value) | Q(description__icontains=value)
+        )
+
+
+class StockBalanceFilter(django_filters.FilterSet):
+    material = django_filters.CharFilter(field_name="material__sku")
+    location = django_filters.CharFilter(field_name="location__code")
+    producer = django_filters.CharFilter(field_name="location__producer__slug")
+    shared = django_filters.BooleanFilter(field_name="location__shared")
+
+    class Meta:
+        model = StockBalance
+        fields = ["material", "location", "producer", "shared"]
+
+
+class StockMovementFilter(django_filters.FilterSet):
+    material = django_filters.CharFilter(field_name="material__sku")
+    location = django_filters.CharFilter(field_name="location__code")
+    producer = django_filters.CharFilter(field_name="producer__slug")
+    kind = django_filters.MultipleChoiceFilter(choices=StockMovement.Kind.choices)
+    reference = django_filters.CharFilter()
+    date_from = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    date_to = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = StockMovement
+        fields = ["material", "location", "producer", "kind", "reference"]

@@ -1,0 +1,226 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from catalog.models import QUANTITY, Material, StockBalance, StockLocation, StockMovement
+from catalog.services.stock import clean_quantity
+from producers.models import Producer
+
+
+class MaterialPublicSerializer(serializers.ModelSerializer):
+    available = serializers.BooleanField(
+        source="in_shared_store", read_only=True, help_text="Something is free in the shared store."
+    )
+
+    class Meta:
+        model = Material
+        fields = ["sku", "name", "description", "unit", "category", "active", "available"]
+        read_only_fields = fields
+
+
+class MaterialMemberSerializer(MaterialPublicSerializer):
+    """What network members see: costs and the shared store's numbers."""
+
+    shared_on_hand = serializers.DecimalField(**QUANTITY, read_only=True)
+    shared_available = serializers.DecimalField(**QUANTITY, read_only=True)
+    below_reorder = serializers.SerializerMethodField()
+
+    class Meta(MaterialPublicSerializer.Meta):
+        fields = [
+            *MaterialPublicSerializer.Meta.fields,
+            "unit_cost",
+            "reorder_point",
+            "shared_on_hand",
+            "shared_available",
+            "below_reorder",
+        ]
+        read_only_fields = fields
+
+    def get_below_reorder(self, material) -> bool:
+        return material.reorder_point > 0 and material.shared_available < material.reorder_point
+
+
+class MaterialWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Material
+        fields = [
+            "sku",
+            "name",
+            "description",
+            "unit",
+            "category",
+            "unit_cost",
+            "reorder_point",
+            "active",
+        ]
+
+    def validate_sku(self, value: str) -> str:
+        if self.instance is not None and value != self.instance.sku:
+            raise serializers.ValidationError("A material's SKU cannot change.")
+        return value
+
+
+class ProducerRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Producer
+        fields = ["slug", "name"]
+
+
+class StockLocationSerializer(serializers.ModelSerializer):
+    producer = ProducerRefSerializer(read_only=True)
+
+    class Meta:
+        model = StockLocation
+        fields = ["code", "name", "shared", "producer", "created_at"]
+        read_only_fields = fields
+
+
+class StockLocationWriteSerializer(serializers.ModelSerializer):
+    producer = serializers.SlugRelatedField(slug_field="slug", queryset=Producer.objects.all())
+
+    class Meta:
+        model = StockLocation
+        fields = ["code", "name", "shared", "producer"]
+
+    def validate(self, attrs):
+        producer = attrs.get("producer")
+        if attrs.get("shared") and producer is not None and not producer.is_fablab:
+            raise serializers.ValidationError(
+                {"shared": "Only the Fab Lab's locations form the shared store."}
+            )
+        return attrs
+
+
+class StockBalanceSerializer(serializers.ModelSerializer):
+    material = serializers.SlugRelatedField(slug_field="sku", read_only=True)
+    location = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.CharField(source="material.unit", read_only=True)
+    available = serializers.DecimalField(**QUANTITY, read_only=True)
+
+    class Meta:
+        model = StockBalance
+        fields = ["material", "location", "unit", "on_hand", "reserved", "available", "updated_at"]
+        read_only_fields = fields
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    material = serializers.SlugRelatedField(slug_field="sku", read_only=True)
+    location = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    producer = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = StockMovement
+        fields = [
+            "id",
+            "kind",
+            "material",
+            "location",
+            "quantity",
+            "on_hand_after",
+            "reserved_after",
+            "unit_cost",
+            "producer",
+            "created_by",
+            "reason",
+            "reference",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+# --- Operation inputs ---------------------------------------------------------
+
+
+class VisibleLocationField(serializers.SlugRelatedField):
+    """A location code among those the user may see; others read as unknown."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):
+        return StockLocation.objects.visible_to(self.context["request"].user).select_related(
+            "producer"
+        )
+
+
+class QuantityField(serializers.DecimalField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**QUANTITY, **kwargs)
+
+
+class _StockOperationSerializer(serializers.Serializer):
+    material = serializers.SlugRelatedField(slug_field="sku", queryset=Material.objects.all())
+    reason = serializers.CharField(max_length=240)
+
+    quantity_field = "quantity"
+
+    def validate(self, attrs):
+        material = attrs.get("material")
+        field = self.quantity_field
+        if material is not None and field in attrs:
+            allow_zero = field == "counted"
+            try:
+                attrs[field] = clean_quantity(material, attrs[field], allow_zero=allow_zero)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({field: error.message_dict["quantity"]}) from None
+        return attrs
+
+
+class ReceiptSerializer(_StockOperationSerializer):
+    location = VisibleLocationField(queryset=StockLocation.objects.none())
+    quantity = QuantityField()
+
+
+class DrawdownSerializer(_StockOperationSerializer):
+    location = VisibleLocationField(queryset=StockLocation.objects.none())
+    quantity = QuantityField()
+    producer = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Producer.objects.all(),
+        required=False,
+        help_text="Whom the material is for; defaults to your only producer.",
+    )
+
+
+class AdjustmentSerializer(_StockOperationSerializer):
+    location = VisibleLocationField(queryset=StockLocation.objects.none())
+    counted = QuantityField(help_text="What the count found on the shelf.")
+
+    quantity_field = "counted"
+
+
+class TransferSerializer(_StockOperationSerializer):
+    source = VisibleLocationField(queryset=StockLocation.objects.none())
+    destination = VisibleLocationField(queryset=StockLocation.objects.none())
+    quantity = QuantityField()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("source") is not None and attrs.get("source") == attrs.get("destination"):
+            raise serializers.ValidationError(
+                {"destination": "Choose a different location from the source."}
+            )
+        return attrs
+
+
+class StockOperationResultSerializer(serializers.Serializer):
+    movements = StockMovementSerializer(many=True)
+    balances = StockBalanceSerializer(many=True)
+
+
+class UsageRowSerializer(serializers.Serializer):
+    producer = serializers.CharField(source="producer__slug")
+    producer_name = serializers.CharField(source="producer__name")
+    material = serializers.CharField(source="material__sku")
+    material_name = serializers.CharField(source="material__name")
+    unit = serializers.CharField(source="material__unit")
+    drawn_down = serializers.DecimalField(**QUANTITY)
+    consumed = serializers.DecimalField(**QUANTITY)
+    cost = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class UsageReportSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    rows = UsageRowSerializer(many=True)
+    total_cost = serializers.DecimalField(max_digits=18, decimal_places=2)

@@ -1,0 +1,56 @@
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from catalog.lock_objects import balances_for_update
+from catalog.models import StockBalance
+from catalog.selectors import ledger_totals
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild every stock balance from the ledger and report drift. Exits non-zero when "
+        "any balance disagrees with its ledger; --fix sets those balances to the ledger's values."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fix", action="store_true", help="Set drifted balances to what the ledger says."
+        )
+
+    def handle(self, *args, fix: bool = False, **options):
+        totals = ledger_totals()
+        balances = StockBalance.objects.select_related("material", "location").order_by("pk")
+        count = balances.count()
+        self.stdout.write(f"Checking {count} balances against the ledger…")
+        drifted = []
+        for index, balance in enumerate(balances.iterator(chunk_size=2000), start=1):
+            on_hand, reserved = totals.get(balance.pk, (Decimal("0"), Decimal("0")))
+            if (balance.on_hand, balance.reserved) != (on_hand, reserved):
+                drifted.append((balance, on_hand, reserved))
+                self.stdout.write(
+                    f"  DRIFT {balance.material.sku} @ {balance.location.code}: "
+                    f"on hand {balance.on_hand} (ledger {on_hand}), "
+                    f"reserved {balance.reserved} (ledger {reserved})"
+                )
+            if index % 10000 == 0:
+                self.stdout.write(f"  …{index}/{count}")
+        if not drifted:
+            self.stdout.write(self.style.SUCCESS(f"All {count} balances match the ledger."))
+            return
+        if fix:
+            self._fix(drifted)
+            self.stdout.write(f"Set {len(drifted)} balances to the ledger's values.")
+        raise CommandError(f"{len(drifted)} of {count} balances differ from the ledger.")
+
+    def _fix(self, drifted) -> None:
+        with transaction.atomic():
+            pairs = [(balance.material, balance.location) for balance, _, _ in drifted]
+            locked = balances_for_update(pairs)
+            fresh = ledger_totals(pks=[b.pk for b in locked.values()])
+            for balance in locked.values():
+                balance.on_hand, balance.reserved = fresh.get(
+                    balance.pk, (Decimal("0"), Decimal("0"))
+                )
+                balance.save(update_fields=["on_hand", "reserved", "updated_at"])
