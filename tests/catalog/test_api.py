@@ -502,7 +502,7 @@ def test_manager_role_is_not_needed_for_drawdowns(api, coop, plywood, shared):
 def test_lists_run_a_fixed_number_of_queries(
     api, technician, shared, coop, url, django_assert_max_num_queries
 ):
-    for n in range(6):
+    for _ in range(6):
         material = MaterialFactory()
         stock_receive(material=material, location=shared, quantity="9", by=technician, reason="in")
         stock_draw_down(
