@@ -16,3 +16,9 @@ def to_cents(value: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
+
+
+def format_quantity(value: Decimal) -> str:
+    """A quantity for people: `4`, `2.5`, `0.125` (no trailing zeros, no exponent)."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

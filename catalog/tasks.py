@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from django.core.mail import send_mail
 from django.tasks import task
 
+from backend.money import format_quantity
 from catalog.models import Material
 from producers.models import Membership, Producer
 
@@ -19,8 +22,9 @@ def send_low_stock_alert(*, material_id: int, available: str) -> int:
     return send_mail(
         subject=f"Low stock: {material.name}",
         message=(
-            f"{material.name} ({material.sku}) is down to {available} {material.unit} available "
-            f"in the shared store, below its reorder point of {material.reorder_point}.\n\n"
+            f"{material.name} ({material.sku}) is down to {format_quantity(Decimal(available))} "
+            f"{material.unit} available in the shared store, below its reorder point of "
+            f"{format_quantity(material.reorder_point)}.\n\n"
             "Time to reorder."
         ),
         from_email=None,

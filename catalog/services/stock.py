@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from backend.money import format_quantity
 from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved
 from catalog.lock_objects import balances_for_update
 from catalog.models import Material, StockBalance, StockLocation, StockMovement
@@ -178,7 +179,8 @@ def stock_draw_down(
         if balance.available < quantity:
             line = StockLine(material, location, quantity)
             raise InsufficientStock(
-                f"Only {balance.available} {material.unit} of {material.name} is available.",
+                f"Only {format_quantity(balance.available)} {material.unit} of {material.name} "
+                "is available.",
                 lines=[_shortage(line, balance.available)],
             )
         movement = _record(
@@ -253,7 +255,8 @@ def stock_transfer(
         out_balance.location, in_balance.location = source, destination
         if out_balance.available < quantity:
             raise InsufficientStock(
-                f"Only {out_balance.available} {material.unit} of {material.name} is available.",
+                f"Only {format_quantity(out_balance.available)} {material.unit} of {material.name} "
+                "is available.",
                 lines=[_shortage(StockLine(material, source, quantity), out_balance.available)],
             )
         reference = f"transfer-{out_balance.pk}-{timezone.now().timestamp():.6f}"
