@@ -19,6 +19,8 @@ def api_root(request, format=None):
         "me",
         "producer-list",
         "capability-list",
+        "category-list",
+        "product-list",
         "material-list",
         "stock-location-list",
         "stock-balance-list",
@@ -28,6 +30,8 @@ def api_root(request, format=None):
         "stock-adjustments",
         "stock-transfers",
         "report-materials-usage",
+        "order-list",
+        "job-list",
     ]
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 
@@ -36,4 +40,6 @@ urlpatterns = [
     path("", api_root, name="root"),
     path("", include("producers.api.urls")),
     path("", include("catalog.api.urls")),
+    path("", include("orders.api.urls")),
+    path("", include("orders.api.deliveries")),
 ]

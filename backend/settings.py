@@ -214,6 +214,8 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 # Only tests point this elsewhere (a local fake of Stripe's API).
 STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com")
 COMMUNITY_FUND_PERCENT = env("COMMUNITY_FUND_PERCENT", "5")
+# An unpaid card order gives its reserved stock back after this many minutes.
+ORDER_PAYMENT_MINUTES = int(env("ORDER_PAYMENT_MINUTES", "30"))
 
 # --- API ---------------------------------------------------------------------------
 
@@ -254,6 +256,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProducerKindEnum": "producers.models.Producer.Kind",
         "MovementKindEnum": "catalog.models.MovementKind",
+        "ProducerStatusEnum": "producers.models.Producer.Status",
+        "ProductStatusEnum": "catalog.models.Product.Status",
+        "ProductFulfilmentEnum": "catalog.models.Product.Fulfilment",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "OrderFulfilmentEnum": "orders.models.Order.Fulfilment",
+        "JobStatusEnum": "orders.models.JobStatus",
     },
 }
 

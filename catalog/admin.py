@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from catalog.models import Material, StockBalance, StockLocation, StockMovement
+from catalog.admin_images import ProductImageInline
+from catalog.models import (
+    BillOfMaterialsLine,
+    Category,
+    Material,
+    Product,
+    ProductImage,
+    StockBalance,
+    StockLocation,
+    StockMovement,
+)
+from catalog.services.products import product_sync
 
 
 @admin.register(Material)
@@ -67,3 +78,60 @@ class StockMovementAdmin(ReadOnlyAdmin):
     search_fields = ["material__sku", "material__name", "reason", "reference"]
     date_hierarchy = "created_at"
     list_select_related = ["material", "location", "producer", "created_by"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class BillOfMaterialsInline(admin.TabularInline):
+    model = BillOfMaterialsLine
+    extra = 1
+    autocomplete_fields = ["material"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "producer",
+        "category",
+        "price",
+        "status",
+        "fulfilment",
+        "open_design",
+        "created_at",
+    ]
+    list_filter = ["status", "fulfilment", "open_design", "category", "producer"]
+    search_fields = ["title", "slug", "description", "producer__name"]
+    list_select_related = ["producer", "category"]
+    autocomplete_fields = ["producer", "category"]
+    filter_horizontal = ["required_capabilities"]
+    readonly_fields = ["stock_item", "published_at", "created_at", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ProductImageInline, BillOfMaterialsInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Keep what the product services derive: search text, the finished-goods count.
+        product_sync(product=obj)
+
+
+@admin.register(BillOfMaterialsLine)
+class BillOfMaterialsLineAdmin(admin.ModelAdmin):
+    list_display = ["product", "material", "quantity"]
+    search_fields = ["product__title", "material__sku", "material__name"]
+    list_select_related = ["product", "material"]
+    autocomplete_fields = ["product", "material"]
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(ReadOnlyAdmin):
+    """Pictures are added and removed on their product's page, through the image pipeline."""
+
+    list_display = ["product", "alt_text", "position", "width", "height", "created_at"]
+    search_fields = ["product__title", "alt_text"]
+    list_select_related = ["product"]

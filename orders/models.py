@@ -1,0 +1,314 @@
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+QUANTITY = {"max_digits": 14, "decimal_places": 3}
+
+# No 0/O or 1/I/L: numbers are read aloud at the pickup counter.
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_order_number() -> str:
+    return "CP-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+
+
+def new_access_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", "Waiting for payment"
+    PAID = "paid", "Paid"
+    IN_PRODUCTION = "in_production", "Being made"
+    READY = "ready", "Ready"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUNDED = "refunded", "Refunded"
+
+
+class JobStatus(models.TextChoices):
+    ROUTED = "routed", "Waiting for the co-op"
+    ACCEPTED = "accepted", "Accepted"
+    IN_PRODUCTION = "in_production", "Being made"
+    READY = "ready", "Ready"
+    HANDED_OVER = "handed_over", "Handed over"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Order(models.Model):
+    """What a resident asked for and paid (or will pay) for."""
+
+    Status = OrderStatus
+
+    class Fulfilment(models.TextChoices):
+        PICKUP = "pickup", "Pick up"
+        DELIVERY = "delivery", "Local delivery"
+
+    class PaymentMethod(models.TextChoices):
+        STRIPE = "stripe", "Card (Stripe)"
+        PAY_AT_PICKUP = "pay_at_pickup", "Pay at pickup"
+
+    OPEN_STATUSES = ("pending_payment", "paid", "in_production", "ready")
+
+    number = models.CharField(max_length=16, unique=True, default=new_order_number)
+    # Lets a guest follow the order; compared in constant time, never listed.
+    access_token = models.CharField(max_length=64, default=new_access_token, editable=False)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    contact_name = models.CharField(max_length=120)
+    contact_email = models.EmailField()
+    contact_phone = models.CharField(max_length=40, blank=True)
+    fulfilment = models.CharField(max_length=10, choices=Fulfilment.choices)
+    delivery_address = models.CharField(max_length=300, blank=True)
+    delivery_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    delivery_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING_PAYMENT)
+    subtotal = models.DecimalField(**MONEY, default=Decimal("0"))
+    total = models.DecimalField(**MONEY, default=Decimal("0"))
+    currency = models.CharField(max_length=3, default="usd")
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="An unpaid order gives its stock back after this."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=240, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="order_status_expiry"),
+            models.Index(fields=["customer", "-created_at"], name="order_customer_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(fulfilment__in=["pickup", "delivery"]), name="order_fulfilment_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_method__in=["stripe", "pay_at_pickup"]),
+                name="order_payment_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(subtotal__gte=0, total__gte=0), name="order_totals_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=~Q(fulfilment="delivery") | ~Q(delivery_address=""),
+                name="order_delivery_has_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def token_matches(self, token: str | None) -> bool:
+        return bool(token) and secrets.compare_digest(self.access_token, str(token))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Job(models.Model):
+    """The work one producer does for one order: what is sent to the producing co-op."""
+
+    Status = JobStatus
+
+    # Jobs that hold a place under the producer's `max_open_jobs`.
+    OPEN_STATUSES = ("routed", "accepted", "in_production", "ready")
+    DONE_STATUSES = ("handed_over", "declined", "cancelled")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="jobs")
+    producer = models.ForeignKey(
+        "producers.Producer", on_delete=models.PROTECT, related_name="jobs"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ROUTED)
+    due_date = models.DateField()
+    routing_reason = models.TextField(help_text="Why routing chose this producer.")
+    total = models.DecimalField(**MONEY, default=Decimal("0"))
+    # False until the order is paid or confirmed: producers do not see unpaid work.
+    dispatched = models.BooleanField(default=False)
+    decline_reason = models.CharField(max_length=240, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["producer", "status"], name="job_producer_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=JobStatus.values), name="job_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="job_total_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Job {self.pk} for {self.order} at {self.producer}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class OrderLine(models.Model):
+    """One product in an order, with the price and title it was sold at."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="lines")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=160)
+    unit_price = models.DecimalField(**MONEY)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    line_total = models.DecimalField(**MONEY)
+    cancelled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="line_quantity_gte_1"),
+            models.CheckConstraint(condition=Q(unit_price__gt=0), name="line_unit_price_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.title}"
+
+
+class Allocation(models.Model):
+    """Stock held for a job: what was reserved where, so it is released or consumed exactly."""
+
+    class State(models.TextChoices):
+        HELD = "held", "Held"
+        CONSUMED = "consumed", "Consumed"
+        RELEASED = "released", "Released"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="allocations")
+    material = models.ForeignKey("catalog.Material", on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        "catalog.StockLocation", on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.DecimalField(**QUANTITY)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.HELD)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="allocation_quantity_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.material} @ {self.location} ({self.state})"
+
+
+class JobTransition(models.Model):
+    """Every change of a job's status: who, when, from, to, why."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=240, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a request sent with an `Idempotency-Key`, replayed on retries."""
+
+    scope = models.CharField(max_length=80, help_text="Who sent it: a user, or guests.")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
+
+
+class WebhookDelivery(models.Model):
+    """One message to a producer's webhook endpoint, retried until delivered or given up."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Gave up"
+        STOPPED = "stopped", "Stopped by the receiver (410)"
+
+    producer = models.ForeignKey(
+        "producers.Producer", on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    job = models.ForeignKey(
+        Job, on_delete=models.CASCADE, null=True, blank=True, related_name="webhook_deliveries"
+    )
+    event = models.CharField(max_length=40, help_text="e.g. job.routed")
+    # The `webhook-id` header: the same on every attempt, so receivers can de-duplicate.
+    message_id = models.CharField(max_length=64, unique=True)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["producer", "-created_at"], name="delivery_producer_newest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.producer} ({self.state})"
+
+
+class WebhookAttempt(models.Model):
+    """One try at a delivery: what the receiver answered or what went wrong, and how long."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    number = models.PositiveIntegerField()
+    url = models.URLField(max_length=500)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="attempt_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} #{self.number}: {self.status_code or self.error}"

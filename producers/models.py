@@ -1,10 +1,15 @@
 import base64
+import datetime
 import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+# After a rotation the previous secret still signs deliveries for this long, so a
+# co-op can switch its receiver over without missing a message.
+WEBHOOK_SECRET_GRACE = datetime.timedelta(hours=24)
 
 
 def new_webhook_secret() -> str:
@@ -82,6 +87,8 @@ class Producer(models.Model):
     # and the co-op can switch over without missing a message.
     webhook_secret_previous = models.CharField(max_length=80, blank=True, editable=False)
     webhook_secret_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when deliveries kept failing for days; setting a new webhook URL clears it.
+    webhook_disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -49,6 +49,9 @@ def producer_update(
     if unknown:
         raise TypeError(f"unknown producer fields: {sorted(unknown)}")
     with transaction.atomic():
+        if "webhook_url" in fields:
+            # Saving the address again (fixed or new) switches deliveries back on.
+            producer.webhook_disabled_at = None
         for name, value in fields.items():
             setattr(producer, name, value)
         producer.full_clean()

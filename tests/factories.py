@@ -3,7 +3,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from catalog.models import Material, StockLocation, Unit
+from catalog.models import Category, Material, Product, StockLocation, Unit
 from producers.models import Capability, Membership, Producer
 
 
@@ -95,3 +95,24 @@ class StockLocationFactory(factory.django.DjangoModelFactory):
 class SharedLocationFactory(StockLocationFactory):
     producer = factory.SubFactory(FabLabFactory)
     shared = True
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    name = factory.LazyAttribute(lambda c: c.slug.replace("-", " ").title())
+
+
+def make_product(**fields) -> Product:
+    """A product made the way producers make them: through the product service."""
+    from catalog.services.products import product_create
+
+    if "producer" not in fields:
+        fields["producer"] = ProducerFactory()
+    fields.setdefault("title", f"Product {Product.objects.count() + 1}")
+    fields.setdefault("price", Decimal("25.00"))
+    fields.setdefault("status", Product.Status.PUBLISHED)
+    return product_create(**fields)

@@ -3,14 +3,26 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from catalog.models import StockMovement
+from catalog.models import Product, ProductImage, StockMovement
+from orders.models import Order
 from producers.models import Membership, Producer
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def seed(*args):
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
 def test_seed_demo_loads_the_fablab_and_coops_with_managers():
-    call_command("seed_demo", stdout=StringIO())
+    seed("--no-images")
 
     assert Producer.objects.filter(kind="fablab").count() == 1
     assert Producer.objects.filter(kind="coop").count() >= 4
@@ -20,21 +32,48 @@ def test_seed_demo_loads_the_fablab_and_coops_with_managers():
 
 
 def test_seed_demo_stocks_the_shared_store_through_the_ledger():
-    call_command("seed_demo", stdout=StringIO())
+    seed("--no-images")
 
     assert StockMovement.objects.filter(kind="receipt").count() >= 10
     assert StockMovement.objects.filter(kind="drawdown", producer__kind="coop").exists()
     call_command("reconcile_stock", stdout=StringIO())  # raises if a balance drifted
 
 
-def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo", stdout=StringIO())
-    counts = (Producer.objects.count(), Membership.objects.count(), StockMovement.objects.count())
+def test_seed_demo_fills_the_catalog_with_pictures_and_orders():
+    output = seed()
 
-    call_command("seed_demo", stdout=StringIO())
+    assert Product.objects.published().count() >= 35
+    assert Product.objects.filter(open_design=True).count() >= 3
+    assert ProductImage.objects.count() == Product.objects.count()
+    assert ProductImage.objects.first().renditions
+    assert Order.objects.filter(status="completed").exists()
+    assert Order.objects.filter(status="in_production").exists()
+    assert "resident / resident-demo-pass" in output
+
+
+def test_seed_demo_twice_changes_nothing():
+    seed("--no-images")
+    counts = (
+        Producer.objects.count(),
+        Product.objects.count(),
+        StockMovement.objects.count(),
+        Order.objects.count(),
+    )
+
+    seed("--no-images")
 
     assert (
         Producer.objects.count(),
-        Membership.objects.count(),
+        Product.objects.count(),
         StockMovement.objects.count(),
+        Order.objects.count(),
     ) == counts
+
+
+def test_seed_demo_grows_a_large_catalog_in_bulk_with_a_consistent_ledger():
+    output = seed("--no-images", "--products", "150")
+
+    assert Product.objects.count() == 150
+    assert ProductImage.objects.filter(product__slug__startswith="bulk-").count() == 150 - 40
+    assert "150" in output
+    call_command("reconcile_stock", stdout=StringIO())

@@ -1,14 +1,17 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from catalog.api import views
+from catalog.api import product_views, views
 
 router = SimpleRouter()
 router.register("materials", views.MaterialViewSet, basename="material")
 router.register("stock-locations", views.StockLocationViewSet, basename="stock-location")
 router.register("stock-movements", views.StockMovementViewSet, basename="stock-movement")
+router.register("categories", product_views.CategoryViewSet, basename="category")
+router.register("products", product_views.ProductViewSet, basename="product")
 
 urlpatterns = [
+    path("", include("catalog.api.images")),
     path("stock/receipts/", views.ReceiptView.as_view(), name="stock-receipts"),
     path("stock/drawdowns/", views.DrawdownView.as_view(), name="stock-drawdowns"),
     path("stock/adjustments/", views.AdjustmentView.as_view(), name="stock-adjustments"),

@@ -52,6 +52,10 @@ def clean_quantity(material: Material, quantity, *, allow_zero: bool = False) ->
     return value.quantize(Decimal("0.001"))
 
 
+def _who(user):
+    return user if user is not None and user.is_authenticated else None
+
+
 def _record(
     balance: StockBalance,
     *,
@@ -78,10 +82,40 @@ def _record(
         reserved_after=reserved,
         unit_cost=material.unit_cost,
         producer=producer,
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=_who(by),
         reason=reason,
         reference=reference,
     )
+
+
+def _record_many(entries: list[tuple[StockBalance, dict]]) -> list[StockMovement]:
+    """Write many balances and their ledger rows in two statements. Balances must be locked."""
+    now = timezone.now()
+    movements = []
+    for balance, change in entries:
+        balance.on_hand, balance.reserved = change["on_hand"], change["reserved"]
+        balance.updated_at = now
+        material = balance.material
+        movements.append(
+            StockMovement(
+                balance=balance,
+                material=material,
+                location=balance.location,
+                kind=change["kind"],
+                quantity=change["quantity"],
+                on_hand_after=balance.on_hand,
+                reserved_after=balance.reserved,
+                unit_cost=material.unit_cost,
+                producer=change["producer"],
+                created_by=change["by"],
+                reason=change["reason"],
+                reference=change["reference"],
+            )
+        )
+    StockBalance.objects.bulk_update(
+        [balance for balance, _ in entries], ["on_hand", "reserved", "updated_at"]
+    )
+    return StockMovement.objects.bulk_create(movements)
 
 
 def _locked(material: Material, location: StockLocation, *, create: bool = False) -> StockBalance:
@@ -103,29 +137,39 @@ def _shortage(line: StockLine, available: Decimal) -> dict:
 
 
 def _check_reorder_points(materials: set[Material]) -> None:
-    """Raise one low-stock alert per crossing below the reorder point, not per movement."""
+    """Raise one low-stock alert per crossing below the reorder point, not per movement.
+
+    A couple of queries whatever the number of materials: one sum over the
+    shared store, one look at which were not yet low, and a conditional update
+    per material that actually crosses (rare).
+    """
     from catalog.tasks import send_low_stock_alert
 
-    for material in materials:
-        if material.reorder_point <= 0:
-            continue
-        available = (
-            StockBalance.objects.filter(material=material, location__shared=True).aggregate(
-                available=Sum(F("on_hand") - F("reserved"))
-            )["available"]
-            or ZERO
-        )
-        if available < material.reorder_point:
+    watched = {m.pk: m for m in materials if m.reorder_point > 0}
+    if not watched:
+        return
+    rows = (
+        StockBalance.objects.filter(material_id__in=watched, location__shared=True)
+        .order_by()
+        .values("material_id")
+        .annotate(available=Sum(F("on_hand") - F("reserved")))
+    )
+    available = {row["material_id"]: row["available"] for row in rows}
+    low = {pk for pk, m in watched.items() if available.get(pk, ZERO) < m.reorder_point}
+    if low:
+        newly_low = Material.objects.filter(pk__in=low, low_stock_since__isnull=True)
+        for pk in newly_low.values_list("pk", flat=True):
             # The conditional update is the gate: exactly one transaction wins it.
-            crossed = Material.objects.filter(pk=material.pk, low_stock_since__isnull=True).update(
+            crossed = Material.objects.filter(pk=pk, low_stock_since__isnull=True).update(
                 low_stock_since=timezone.now()
             )
             if crossed:
-                send_low_stock_alert.enqueue(material_id=material.pk, available=str(available))
-        else:
-            Material.objects.filter(pk=material.pk, low_stock_since__isnull=False).update(
-                low_stock_since=None
-            )
+                send_low_stock_alert.enqueue(material_id=pk, available=str(available.get(pk, ZERO)))
+    recovered = set(watched) - low
+    if recovered:
+        Material.objects.filter(pk__in=recovered, low_stock_since__isnull=False).update(
+            low_stock_since=None
+        )
 
 
 def _after(movements: list[StockMovement]) -> None:
@@ -327,22 +371,18 @@ def stock_reserve(
                 shortages.append(_shortage(line, available))
         if shortages:
             raise InsufficientStock(lines=shortages)
-        movements = []
+        common = {"by": _who(by), "reason": reason, "producer": producer, "reference": reference}
+        entries = []
         for line in lines:
             balance = balances[(line.material.pk, line.location.pk)]
-            movements.append(
-                _record(
-                    balance,
-                    kind=Kind.RESERVE,
-                    quantity=line.quantity,
-                    on_hand=balance.on_hand,
-                    reserved=balance.reserved + line.quantity,
-                    by=by,
-                    reason=reason,
-                    producer=producer,
-                    reference=reference,
-                )
-            )
+            change = {
+                "kind": Kind.RESERVE,
+                "quantity": line.quantity,
+                "on_hand": balance.on_hand,
+                "reserved": balance.reserved + line.quantity,
+            }
+            entries.append((balance, {**change, **common}))
+        movements = _record_many(entries)
         _after(movements)
     return movements
 
@@ -368,23 +408,19 @@ def _take_reserved(
                 )
         if short:
             raise NothingReserved(lines=short)
-        movements = []
+        common = {"by": _who(by), "reason": reason, "producer": producer, "reference": reference}
+        entries = []
         for line in lines:
             balance = balances[(line.material.pk, line.location.pk)]
             consumed = line.quantity if kind == Kind.CONSUME else ZERO
-            movements.append(
-                _record(
-                    balance,
-                    kind=kind,
-                    quantity=-line.quantity,
-                    on_hand=balance.on_hand - consumed,
-                    reserved=balance.reserved - line.quantity,
-                    by=by,
-                    reason=reason,
-                    producer=producer,
-                    reference=reference,
-                )
-            )
+            change = {
+                "kind": kind,
+                "quantity": -line.quantity,
+                "on_hand": balance.on_hand - consumed,
+                "reserved": balance.reserved - line.quantity,
+            }
+            entries.append((balance, {**change, **common}))
+        movements = _record_many(entries)
         _after(movements)
     return movements
 

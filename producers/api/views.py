@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -23,10 +21,7 @@ from producers.api.serializers import (
     ProducerWriteSerializer,
     WebhookSecretSerializer,
 )
-from producers.models import Capability, Membership, Producer
-
-# After a rotation the previous secret still signs deliveries for this long.
-WEBHOOK_SECRET_GRACE = timedelta(hours=24)
+from producers.models import WEBHOOK_SECRET_GRACE, Capability, Membership, Producer
 
 
 class TokenView(ObtainAuthToken):

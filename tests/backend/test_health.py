@@ -51,3 +51,12 @@ def test_unknown_api_route_answers_json_404(client):
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_the_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+
+    assert "/api/v1/orders/" in target.read_text()

@@ -4,8 +4,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from catalog.lock_objects import balances_for_update
-from catalog.models import StockBalance
+from catalog.models import QUANTITY, StockBalance
 from catalog.selectors import ledger_totals
+
+ZEROS = (Decimal("0"), Decimal("0"))
+PLACE = Decimal(1).scaleb(-QUANTITY["decimal_places"])
+
+
+def _ledger(totals, pk) -> tuple[Decimal, Decimal]:
+    """A balance's ledger sums, rounded to the columns' places: SQLite sums decimals as floats."""
+    on_hand, reserved = totals.get(pk, ZEROS)
+    return on_hand.quantize(PLACE), reserved.quantize(PLACE)
 
 
 class Command(BaseCommand):
@@ -26,7 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Checking {count} balances against the ledger…")
         drifted = []
         for index, balance in enumerate(balances.iterator(chunk_size=2000), start=1):
-            on_hand, reserved = totals.get(balance.pk, (Decimal("0"), Decimal("0")))
+            on_hand, reserved = _ledger(totals, balance.pk)
             if (balance.on_hand, balance.reserved) != (on_hand, reserved):
                 drifted.append((balance, on_hand, reserved))
                 self.stdout.write(
@@ -50,7 +59,5 @@ class Command(BaseCommand):
             locked = balances_for_update(pairs)
             fresh = ledger_totals(pks=[b.pk for b in locked.values()])
             for balance in locked.values():
-                balance.on_hand, balance.reserved = fresh.get(
-                    balance.pk, (Decimal("0"), Decimal("0"))
-                )
+                balance.on_hand, balance.reserved = _ledger(fresh, balance.pk)
                 balance.save(update_fields=["on_hand", "reserved", "updated_at"])

@@ -1,14 +1,32 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from catalog.demo import seed_stock
+from catalog.demo import seed_products, seed_stock
+from catalog.demo_bulk import seed_bulk_products
+from orders.demo import seed_orders
 from producers.demo import DEMO_LOGINS, seed_accounts, seed_producers
 
 
 class Command(BaseCommand):
-    help = "Load the demo network: the Fab Lab, the co-ops, accounts and the shared store."
+    help = (
+        "Load the demo network: the Fab Lab, the co-ops, accounts, the shared store and the "
+        "catalog. Safe to run again: what exists is left alone."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=0,
+            help="Grow the catalog to this many products with bulk inserts (for benchmarks).",
+        )
+        parser.add_argument(
+            "--no-images",
+            action="store_true",
+            help="Skip drawing the demo catalog's pictures (faster).",
+        )
+
+    def handle(self, *args, products: int = 0, no_images: bool = False, **options):
         with transaction.atomic():
             self.stdout.write("Demo network: accounts…")
             users = seed_accounts()
@@ -16,11 +34,48 @@ class Command(BaseCommand):
             producers = seed_producers(users)
             self.stdout.write("Demo network: materials and the shared store's ledger…")
             movements = seed_stock(by=users["technician"])
+        self.stdout.write("Demo network: the catalog, with drawings of each product…")
+        created = seed_products(
+            by=users["technician"], with_images=not no_images, progress=self._progress
+        )
+        self._end_progress()
+        self.stdout.write("Demo network: a few orders in different states…")
+        orders = seed_orders(
+            resident=users["resident"],
+            co_op_people={
+                "fab-lab": users["technician"],
+                "west-jackson-woodshop": users["woodshop"],
+                "capitol-sign-and-print": users["printer"],
+                "common-thread-sewing": users["sewing"],
+                "freedom-farms": users["grower"],
+            },
+        )
+        bulk = 0
+        if products:
+            self.stdout.write(f"Bulk catalog: growing to {products:,} products…")
+            bulk = seed_bulk_products(products, by=users["technician"], progress=self._progress)
+            self._end_progress()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo network ready: {len(producers)} producers, {movements} new stock movements."
+                f"Demo network ready: {len(producers)} producers, {movements} new stock "
+                f"movements, {created + bulk} new products, {orders} new orders."
             )
         )
         self.stdout.write("\nDemo logins (development only):")
         for who, username, password in DEMO_LOGINS:
             self.stdout.write(f"  {who:<40} {username} / {password}")
+
+    def _progress(self, done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\r" if self.stdout.isatty() else "\n"
+        if end == "\n" and done not in (total,) and done % max(total // 10, 1):
+            return  # not a terminal: a line every tenth is enough
+        self.stdout.write(f"  [{bar}] {done:,}/{total:,}", ending=end)
+        self._progressed = True
+
+    def _end_progress(self) -> None:
+        if getattr(self, "_progressed", False) and self.stdout.isatty():
+            self.stdout.write("")
+        self._progressed = False

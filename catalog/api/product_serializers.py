@@ -1,0 +1,221 @@
+from decimal import Decimal
+
+from django.core.files.storage import default_storage
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.api.serializers import ProducerRefSerializer
+from catalog.models import QUANTITY, BillOfMaterialsLine, Category, Material, Product
+from producers.models import Capability, Producer
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "description"]
+
+
+class RenditionSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class ImageSummarySerializer(serializers.Serializer):
+    url = serializers.CharField()
+    alt_text = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    renditions = RenditionSerializer(many=True)
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    in_stock = serializers.BooleanField(help_text="Ready-made and on the shelf now.")
+    quantity = serializers.DecimalField(
+        **QUANTITY, allow_null=True, help_text="Units free to order (ready-made goods)."
+    )
+    can_make_now = serializers.BooleanField(
+        allow_null=True,
+        help_text="Made-to-order: some producer can take the materials now.",
+    )
+    lead_time_days = serializers.IntegerField(allow_null=True)
+
+
+def first_image(product: Product) -> dict | None:
+    name = getattr(product, "first_image_name", None)
+    if not name:
+        return None
+    return {
+        "url": default_storage.url(name),
+        "alt_text": product.first_image_alt,
+        "width": product.first_image_width,
+        "height": product.first_image_height,
+        "renditions": [
+            {"url": default_storage.url(r["name"]), "width": r["width"], "height": r["height"]}
+            for r in product.first_image_renditions or []
+        ],
+    }
+
+
+def availability(product: Product) -> dict:
+    if product.made_to_order:
+        return {
+            "in_stock": False,
+            "quantity": None,
+            "can_make_now": getattr(product, "can_make_now", None),
+            "lead_time_days": product.lead_time_days,
+        }
+    quantity = product.stock_available
+    return {
+        "in_stock": quantity > 0,
+        "quantity": quantity,
+        "can_make_now": None,
+        "lead_time_days": None,
+    }
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    """A product as lists show it: producer, category, price, availability, first picture."""
+
+    producer = ProducerRefSerializer(read_only=True)
+    category = CategorySerializer(read_only=True)
+    availability = serializers.SerializerMethodField()
+    image = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "producer",
+            "category",
+            "price",
+            "status",
+            "fulfilment",
+            "lead_time_days",
+            "open_design",
+            "availability",
+            "image",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AvailabilitySerializer)
+    def get_availability(self, product: Product) -> dict:
+        return AvailabilitySerializer(availability(product)).data
+
+    @extend_schema_field(ImageSummarySerializer(allow_null=True))
+    def get_image(self, product: Product) -> dict | None:
+        return first_image(product)
+
+
+class BillOfMaterialsLineSerializer(serializers.ModelSerializer):
+    material = serializers.SlugRelatedField(slug_field="sku", read_only=True)
+    material_name = serializers.CharField(source="material.name", read_only=True)
+    unit = serializers.CharField(source="material.unit", read_only=True)
+
+    class Meta:
+        model = BillOfMaterialsLine
+        fields = ["material", "material_name", "unit", "quantity"]
+        read_only_fields = fields
+
+
+class ProductDetailSerializer(ProductSerializer):
+    required_capabilities = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+    images = serializers.SerializerMethodField()
+    bill_of_materials = BillOfMaterialsLineSerializer(source="bom_lines", many=True, read_only=True)
+
+    class Meta(ProductSerializer.Meta):
+        fields = [
+            *ProductSerializer.Meta.fields,
+            "required_capabilities",
+            "images",
+            "bill_of_materials",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ImageSummarySerializer(many=True))
+    def get_images(self, product: Product) -> list[dict]:
+        return [
+            {
+                "url": image.image.url,
+                "alt_text": image.alt_text,
+                "width": image.width,
+                "height": image.height,
+                "renditions": [
+                    {
+                        "url": default_storage.url(r["name"]),
+                        "width": r["width"],
+                        "height": r["height"],
+                    }
+                    for r in image.renditions
+                ],
+            }
+            for image in product.images.all()
+        ]
+
+
+class ProductWriteSerializer(serializers.ModelSerializer):
+    """What a producer's members set. The producer comes from who is asking, never the body."""
+
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.all(), required=False, allow_null=True
+    )
+    required_capabilities = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Capability.objects.all(), required=False
+    )
+    producer = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Producer.objects.all(),
+        required=False,
+        help_text="Only needed by someone who belongs to several producers (or staff).",
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "title",
+            "slug",
+            "description",
+            "category",
+            "price",
+            "status",
+            "fulfilment",
+            "lead_time_days",
+            "open_design",
+            "required_capabilities",
+            "producer",
+        ]
+        extra_kwargs = {"slug": {"required": False}, "price": {"min_value": Decimal("0.01")}}
+
+    def validate(self, attrs):
+        fulfilment = attrs.get("fulfilment", getattr(self.instance, "fulfilment", "stock"))
+        open_design = attrs.get("open_design", getattr(self.instance, "open_design", False))
+        if open_design and fulfilment != Product.Fulfilment.MADE_TO_ORDER:
+            raise serializers.ValidationError(
+                {"open_design": "Only made-to-order goods can be open designs."}
+            )
+        return attrs
+
+
+class BillOfMaterialsInputLineSerializer(serializers.Serializer):
+    material = serializers.SlugRelatedField(
+        slug_field="sku", queryset=Material.objects.raw_materials()
+    )
+    quantity = serializers.DecimalField(**QUANTITY, min_value=Decimal("0.001"))
+
+
+class BillOfMaterialsInputSerializer(serializers.Serializer):
+    lines = BillOfMaterialsInputLineSerializer(many=True, allow_empty=True)
+
+
+class ProductStockInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["receipt", "count"])
+    quantity = serializers.DecimalField(
+        **QUANTITY, min_value=Decimal("0"), help_text="Units made (receipt) or counted (count)."
+    )
+    reason = serializers.CharField(max_length=240)

@@ -1,0 +1,198 @@
+"""Writes to products, their bills of materials and their finished-goods stock."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from catalog.models import BillOfMaterialsLine, Material, Product, StockLocation, Unit
+from catalog.services.stock import (
+    clean_quantity,
+    stock_adjust_to_count,
+    stock_receive,
+)
+from producers.models import Capability, Producer
+
+PRODUCT_FIELDS = {
+    "title",
+    "slug",
+    "description",
+    "category",
+    "price",
+    "status",
+    "fulfilment",
+    "lead_time_days",
+    "open_design",
+}
+
+
+def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:170] or "product"
+    slug, n = base, 2
+    taken = Product.objects.exclude(pk=exclude_pk) if exclude_pk else Product.objects.all()
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def search_text_for(product: Product) -> str:
+    parts = [product.title, product.description]
+    if product.category_id:
+        parts.append(product.category.name)
+    parts.append(product.producer.name)
+    return "\n".join(part for part in parts if part)
+
+
+def finished_goods_location(producer: Producer) -> StockLocation:
+    """The shelf where a producer's ready-made goods are counted."""
+    location, _ = StockLocation.objects.get_or_create(
+        code=f"goods-{producer.pk}",
+        defaults={"producer": producer, "name": "Finished goods", "shared": False},
+    )
+    return location
+
+
+def _ensure_stock_item(product: Product) -> None:
+    if product.fulfilment != Product.Fulfilment.STOCK or product.stock_item_id:
+        return
+    product.stock_item = Material.objects.create(
+        sku=f"FG-{product.pk}",
+        name=f"{product.title} (finished goods)",
+        unit=Unit.EACH,
+        category=Material.Category.FINISHED_GOODS,
+    )
+    product.save(update_fields=["stock_item", "updated_at"])
+
+
+def _save(product: Product, capabilities: list[Capability] | None) -> Product:
+    if product.status == Product.Status.PUBLISHED and product.published_at is None:
+        product.published_at = timezone.now()
+    product.search_text = search_text_for(product)
+    product.full_clean()
+    product.save()
+    if capabilities is not None:
+        product.required_capabilities.set(capabilities)
+    _ensure_stock_item(product)
+    return product
+
+
+def product_sync(*, product: Product) -> Product:
+    """Bring derived fields up to date after an edit made elsewhere (the admin)."""
+    with transaction.atomic():
+        if product.status == Product.Status.PUBLISHED and product.published_at is None:
+            product.published_at = timezone.now()
+        product.search_text = search_text_for(product)
+        product.save(update_fields=["search_text", "published_at", "updated_at"])
+        _ensure_stock_item(product)
+    return product
+
+
+def product_create(
+    *,
+    producer: Producer,
+    title: str,
+    price: Decimal,
+    required_capabilities: list[Capability] | None = None,
+    **fields,
+) -> Product:
+    """Create a product; a `stock` product gets its finished-goods count in the ledger."""
+    unknown = set(fields) - PRODUCT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown product fields: {sorted(unknown)}")
+    with transaction.atomic():
+        product = Product(producer=producer, title=title, price=price, **fields)
+        if not product.slug:
+            product.slug = _unique_slug(title)
+        return _save(product, required_capabilities)
+
+
+def product_update(
+    *,
+    product: Product,
+    required_capabilities: list[Capability] | None = None,
+    **fields,
+) -> Product:
+    unknown = set(fields) - PRODUCT_FIELDS - {"producer"}
+    if unknown:
+        raise TypeError(f"unknown product fields: {sorted(unknown)}")
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(product, name, value)
+        return _save(product, required_capabilities)
+
+
+def product_archive(*, product: Product) -> Product:
+    """Take a product off sale. Its history (orders, ledger) stays."""
+    with transaction.atomic():
+        product.status = Product.Status.ARCHIVED
+        product.save(update_fields=["status", "updated_at"])
+    return product
+
+
+def bom_replace(*, product: Product, lines: list[tuple[Material, Decimal]]) -> list:
+    """Set the whole bill of materials at once; one line per material."""
+    seen = set()
+    for material, _ in lines:
+        if material.pk in seen:
+            raise ValidationError({"lines": f"{material.sku} is listed twice."})
+        if material.category == Material.Category.FINISHED_GOODS:
+            raise ValidationError({"lines": f"{material.sku} is not a material."})
+        seen.add(material.pk)
+    with transaction.atomic():
+        product.bom_lines.all().delete()
+        return BillOfMaterialsLine.objects.bulk_create(
+            [
+                BillOfMaterialsLine(
+                    product=product, material=material, quantity=clean_quantity(material, qty)
+                )
+                for material, qty in lines
+            ]
+        )
+
+
+def bom_line_set(*, product: Product, material: Material, quantity) -> BillOfMaterialsLine:
+    """Add a line, or change its quantity when the material is already listed."""
+    if material.category == Material.Category.FINISHED_GOODS:
+        raise ValidationError({"material": f"{material.sku} is not a material."})
+    quantity = clean_quantity(material, quantity)
+    with transaction.atomic():
+        line, _ = BillOfMaterialsLine.objects.update_or_create(
+            product=product, material=material, defaults={"quantity": quantity}
+        )
+    return line
+
+
+def bom_line_remove(*, product: Product, material: Material) -> None:
+    with transaction.atomic():
+        product.bom_lines.filter(material=material).delete()
+
+
+def _stock_item(product: Product) -> Material:
+    if product.fulfilment != Product.Fulfilment.STOCK or product.stock_item is None:
+        raise ValidationError({"product": "Only ready-made (stock) goods keep a stock count."})
+    return product.stock_item
+
+
+def product_stock_receive(*, product: Product, quantity, by, reason: str):
+    """Record finished goods made and put on the producer's shelf."""
+    return stock_receive(
+        material=_stock_item(product),
+        location=finished_goods_location(product.producer),
+        quantity=quantity,
+        by=by,
+        reason=reason,
+        producer=product.producer,
+    )
+
+
+def product_stock_count(*, product: Product, counted, by, reason: str):
+    """Record a count of finished goods; the difference goes in the ledger."""
+    return stock_adjust_to_count(
+        material=_stock_item(product),
+        location=finished_goods_location(product.producer),
+        counted=counted,
+        by=by,
+        reason=reason,
+    )

@@ -1,0 +1,144 @@
+from django.contrib import admin
+
+from orders.models import (
+    Allocation,
+    IdempotencyRecord,
+    Job,
+    JobTransition,
+    Order,
+    OrderLine,
+    WebhookAttempt,
+    WebhookDelivery,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ["title", "quantity", "unit_price", "line_total", "job", "cancelled"]
+    readonly_fields = fields
+
+
+class JobInline(ReadOnlyInline):
+    model = Job
+    fields = ["producer", "status", "due_date", "total", "dispatched"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Orders change through the order and job services (the API and the workbench)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdmin):
+    list_display = [
+        "number",
+        "status",
+        "contact_name",
+        "fulfilment",
+        "payment_method",
+        "total",
+        "created_at",
+    ]
+    list_filter = ["status", "fulfilment", "payment_method"]
+    search_fields = ["number", "contact_name", "contact_email", "customer__username"]
+    date_hierarchy = "created_at"
+    exclude = ["access_token"]
+    inlines = [OrderLineInline, JobInline]
+
+
+class TransitionInline(ReadOnlyInline):
+    model = JobTransition
+    fields = ["from_status", "to_status", "by", "note", "created_at"]
+    readonly_fields = fields
+
+
+class AllocationInline(ReadOnlyInline):
+    model = Allocation
+    fields = ["material", "location", "quantity", "state"]
+    readonly_fields = fields
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    list_display = ["id", "order", "producer", "status", "due_date", "total", "dispatched"]
+    list_filter = ["status", "producer", "dispatched"]
+    search_fields = ["order__number", "producer__name"]
+    list_select_related = ["order", "producer"]
+    inlines = [TransitionInline, AllocationInline]
+
+
+class AttemptInline(ReadOnlyInline):
+    model = WebhookAttempt
+    fields = ["number", "url", "status_code", "error", "duration_ms", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "message_id",
+        "producer",
+        "event",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+    ]
+    list_filter = ["state", "event", "producer"]
+    search_fields = ["message_id", "producer__name"]
+    inlines = [AttemptInline]
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(ReadOnlyAdmin):
+    list_display = ["scope", "key", "response_status", "created_at"]
+    search_fields = ["key", "scope"]
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(ReadOnlyAdmin):
+    list_display = ["order", "title", "quantity", "unit_price", "line_total", "job", "cancelled"]
+    list_filter = ["cancelled"]
+    search_fields = ["order__number", "title"]
+    list_select_related = ["order", "job"]
+
+
+@admin.register(JobTransition)
+class JobTransitionAdmin(ReadOnlyAdmin):
+    list_display = ["job", "from_status", "to_status", "by", "note", "created_at"]
+    list_filter = ["to_status"]
+    search_fields = ["job__order__number", "note"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ReadOnlyAdmin):
+    list_display = ["job", "material", "location", "quantity", "state"]
+    list_filter = ["state", "location"]
+    search_fields = ["job__order__number", "material__sku"]
+
+
+@admin.register(WebhookAttempt)
+class WebhookAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["delivery", "number", "status_code", "error", "duration_ms", "created_at"]
+    search_fields = ["delivery__message_id", "error"]

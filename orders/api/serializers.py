@@ -1,0 +1,239 @@
+from decimal import Decimal
+
+from django.conf import settings
+from rest_framework import serializers
+
+from catalog.models import Product
+from orders.models import Allocation, Job, JobTransition, Order, OrderLine
+
+MAX_LINES = 50
+MAX_QUANTITY = 100
+
+
+class OrderLineInputSerializer(serializers.Serializer):
+    product = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Product.objects.published().select_related("producer")
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    email = serializers.EmailField()
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    lines = OrderLineInputSerializer(many=True, min_length=1, max_length=MAX_LINES)
+    contact = ContactSerializer(required=False, help_text="Needed unless you are signed in.")
+    fulfilment = serializers.ChoiceField(choices=Order.Fulfilment.choices)
+    delivery_address = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+    delivery_latitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("-90"),
+        max_value=Decimal("90"),
+        required=False,
+        allow_null=True,
+    )
+    delivery_longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("-180"),
+        max_value=Decimal("180"),
+        required=False,
+        allow_null=True,
+    )
+    payment_method = serializers.ChoiceField(choices=Order.PaymentMethod.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate_payment_method(self, value: str) -> str:
+        if value == Order.PaymentMethod.STRIPE and not settings.STRIPE_SECRET_KEY:
+            raise serializers.ValidationError(
+                "Card payments are not available here yet: choose pay_at_pickup."
+            )
+        return value
+
+    def validate(self, attrs):
+        errors = {}
+        if attrs["fulfilment"] == Order.Fulfilment.DELIVERY and not attrs["delivery_address"]:
+            errors["delivery_address"] = "Give an address for local delivery."
+        if (attrs.get("delivery_latitude") is None) != (attrs.get("delivery_longitude") is None):
+            errors["delivery_longitude"] = "Give both latitude and longitude, or neither."
+        user = self.context["request"].user
+        if "contact" not in attrs and not (user.is_authenticated and user.email):
+            errors["contact"] = "Tell us your name and email so the co-ops can reach you."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = JobTransition
+        fields = ["from_status", "to_status", "note", "by", "created_at"]
+        read_only_fields = fields
+
+
+class CustomerTransitionSerializer(serializers.ModelSerializer):
+    """What a customer sees of a job's history: the steps, not who clicked."""
+
+    class Meta:
+        model = JobTransition
+        fields = ["to_status", "created_at"]
+        read_only_fields = fields
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    producer = serializers.CharField(source="job.producer.slug", read_only=True)
+    job = serializers.IntegerField(source="job_id", read_only=True)
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "product",
+            "title",
+            "unit_price",
+            "quantity",
+            "line_total",
+            "producer",
+            "job",
+            "cancelled",
+        ]
+        read_only_fields = fields
+
+
+class OrderJobSerializer(serializers.ModelSerializer):
+    producer = serializers.SerializerMethodField()
+    timeline = CustomerTransitionSerializer(source="transitions", many=True, read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Job
+        fields = ["id", "producer", "status", "status_display", "due_date", "timeline"]
+        read_only_fields = fields
+
+    def get_producer(self, job: Job) -> dict:
+        return {"slug": job.producer.slug, "name": job.producer.name}
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    lines = OrderLineSerializer(many=True, read_only=True)
+    jobs = OrderJobSerializer(many=True, read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "status",
+            "status_display",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "fulfilment",
+            "delivery_address",
+            "payment_method",
+            "subtotal",
+            "total",
+            "currency",
+            "note",
+            "expires_at",
+            "confirmed_at",
+            "cancelled_at",
+            "cancel_reason",
+            "completed_at",
+            "created_at",
+            "lines",
+            "jobs",
+        ]
+        read_only_fields = fields
+
+
+class PlacedOrderSerializer(OrderSerializer):
+    """The answer to placing an order: the only time the access token is shown."""
+
+    access_token = serializers.CharField(read_only=True)
+    status_url = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "access_token", "status_url"]
+        read_only_fields = fields
+
+    def get_status_url(self, order: Order) -> str:
+        return f"{settings.SITE_URL}/orders/{order.number}/?token={order.access_token}"
+
+
+class OrderCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=240, required=False, allow_blank=True, default="")
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    material = serializers.SlugRelatedField(slug_field="sku", read_only=True)
+    location = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Allocation
+        fields = ["material", "location", "quantity", "state"]
+        read_only_fields = fields
+
+
+class JobLineSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = OrderLine
+        fields = ["product", "title", "unit_price", "quantity", "line_total", "cancelled"]
+        read_only_fields = fields
+
+
+class JobCustomerSerializer(serializers.Serializer):
+    """Only what a producer needs to hand the goods over."""
+
+    name = serializers.CharField(source="contact_name")
+    phone = serializers.CharField(source="contact_phone")
+    fulfilment = serializers.CharField()
+    delivery_address = serializers.SerializerMethodField()
+
+    def get_delivery_address(self, order: Order) -> str | None:
+        return order.delivery_address if order.fulfilment == Order.Fulfilment.DELIVERY else None
+
+
+class JobSerializer(serializers.ModelSerializer):
+    order = serializers.CharField(source="order.number", read_only=True)
+    producer = serializers.CharField(source="producer.slug", read_only=True)
+    lines = serializers.SerializerMethodField()
+    customer = JobCustomerSerializer(source="order", read_only=True)
+    transitions = TransitionSerializer(many=True, read_only=True)
+    allocations = AllocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "order",
+            "producer",
+            "status",
+            "due_date",
+            "routing_reason",
+            "total",
+            "decline_reason",
+            "lines",
+            "customer",
+            "allocations",
+            "transitions",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_lines(self, job: Job) -> list[dict]:
+        return JobLineSerializer(job.lines.all(), many=True).data
+
+
+class JobDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=240)

@@ -1,0 +1,304 @@
+"""Routing: which producer makes each line of an order, and from which shelves.
+
+A line goes to its product's own producer, or for an open design to the best
+candidate: active, has every required capability, has room under
+`max_open_jobs`, and can take the materials from its own shelves or the shared
+store. Ties are broken by fewest open jobs, then distance to the delivery
+point when both locations are known, then a stable order (the producer's id).
+
+Routing only reads. It plans against the balances it read; the stock services
+re-check every line under row locks when the plan is reserved, so a plan that
+raced another order fails cleanly there with `insufficient_stock`.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch
+
+from catalog.exceptions import InsufficientStock
+from catalog.models import BillOfMaterialsLine, Product, StockBalance
+from catalog.services.stock import StockLine
+from orders.exceptions import ProducerUnavailable
+from orders.models import Job
+from producers.models import Producer
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    product: Product
+    quantity: int
+
+
+@dataclass
+class RoutedLine:
+    request: LineRequest
+    producer: Producer
+    reason: str
+    stock: list[StockLine]
+
+
+@dataclass
+class Shelves:
+    """What routing believes is free, less what earlier lines of this order already took."""
+
+    free: dict[tuple[int, int], Decimal]
+    locations: dict[int, object]
+    by_producer: dict[int, list[int]] = field(default_factory=dict)
+    shared: list[int] = field(default_factory=list)
+
+    def take(self, material_id: int, location_ids: list[int], need: Decimal) -> list[tuple]:
+        """Whole lines from one shelf: the first (in the given order) that has enough."""
+        for location_id in location_ids:
+            if self.free.get((material_id, location_id), ZERO) >= need:
+                return [(location_id, need)]
+        return []
+
+    def take_split(self, material_id: int, location_ids: list[int], need: Decimal) -> list[tuple]:
+        """Finished goods may come from several of the producer's shelves."""
+        taken, left = [], need
+        for location_id in location_ids:
+            free = self.free.get((material_id, location_id), ZERO)
+            if free <= 0:
+                continue
+            part = min(free, left)
+            taken.append((location_id, part))
+            left -= part
+            if left == 0:
+                return taken
+        return []
+
+    def commit(self, material_id: int, taken: list[tuple]) -> None:
+        for location_id, quantity in taken:
+            self.free[(material_id, location_id)] -= quantity
+
+    def best(self, material_id: int, location_ids: list[int]) -> Decimal:
+        return max((self.free.get((material_id, loc), ZERO) for loc in location_ids), default=ZERO)
+
+
+def load_products(pks) -> dict[int, Product]:
+    """Products with everything routing reads, in a fixed number of queries."""
+    products = Product.objects.filter(pk__in=pks).select_related("producer", "stock_item")
+    products = products.prefetch_related(
+        Prefetch(
+            "bom_lines",
+            queryset=BillOfMaterialsLine.objects.select_related("material").order_by("pk"),
+        ),
+        "required_capabilities",
+    )
+    return {product.pk: product for product in products}
+
+
+def open_job_counts(producer_ids=None) -> dict[int, int]:
+    jobs = Job.objects.filter(status__in=Job.OPEN_STATUSES)
+    if producer_ids is not None:
+        jobs = jobs.filter(producer_id__in=producer_ids)
+    rows = jobs.order_by().values("producer_id").annotate(n=Count("id"))
+    return {row["producer_id"]: row["n"] for row in rows}
+
+
+def _distance_km(producer: Producer, point: tuple[Decimal, Decimal] | None) -> float:
+    if point is None or not producer.has_location:
+        return math.inf
+    lat1, lon1 = map(math.radians, (float(producer.latitude), float(producer.longitude)))
+    lat2, lon2 = map(math.radians, (float(point[0]), float(point[1])))
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+class Router:
+    """Plans one order. Build it once per order; `route` each line in order."""
+
+    def __init__(
+        self,
+        requests: list[LineRequest],
+        *,
+        delivery_point: tuple[Decimal, Decimal] | None = None,
+        exclude_producers: set[int] = frozenset(),
+    ) -> None:
+        self.requests = requests
+        self.delivery_point = delivery_point
+        self.exclude = set(exclude_producers)
+        open_designs = [r.product for r in requests if r.product.open_design]
+        self.candidates: list[Producer] = []
+        if open_designs:
+            self.candidates = list(
+                Producer.objects.active().prefetch_related("capabilities").order_by("pk")
+            )
+        producer_ids = {r.product.producer_id for r in requests} | {p.pk for p in self.candidates}
+        self.open_jobs = open_job_counts(producer_ids)
+        self.new_jobs: set[int] = set()
+        self.shelves = self._read_shelves(producer_ids)
+
+    def _read_shelves(self, producer_ids: set[int]) -> Shelves:
+        material_ids = set()
+        for request in self.requests:
+            product = request.product
+            if product.stock_item_id:
+                material_ids.add(product.stock_item_id)
+            material_ids.update(line.material_id for line in product.bom_lines.all())
+        balances = StockBalance.objects.filter(
+            material_id__in=material_ids, location__producer_id__in=producer_ids
+        ) | StockBalance.objects.filter(material_id__in=material_ids, location__shared=True)
+        balances = balances.select_related("location").order_by("location_id")
+        shelves = Shelves(free={}, locations={})
+        for balance in balances:
+            location = balance.location
+            shelves.free[(balance.material_id, location.pk)] = balance.available
+            if location.pk not in shelves.locations:
+                shelves.locations[location.pk] = location
+                if location.shared:
+                    shelves.shared.append(location.pk)
+                else:
+                    shelves.by_producer.setdefault(location.producer_id, []).append(location.pk)
+        return shelves
+
+    # --- one line ---------------------------------------------------------------
+
+    def route(self, request: LineRequest) -> RoutedLine:
+        product = request.product
+        if product.open_design:
+            return self._route_open_design(request)
+        producer = product.producer
+        if not producer.is_active:
+            raise ProducerUnavailable(
+                f"{producer.name} is not taking orders right now.",
+                lines=[{"product": product.slug, "producer": producer.slug}],
+            )
+        stock = self._reserve_plan(request, producer)
+        if stock is None:
+            raise InsufficientStock(lines=[self._shortage(request, producer)])
+        self.new_jobs.add(producer.pk)
+        return RoutedLine(request, producer, f"Made by {producer.name}, its own product.", stock)
+
+    def _route_open_design(self, request: LineRequest) -> RoutedLine:
+        product = request.product
+        needs = {c.pk for c in product.required_capabilities.all()}
+        capable = [
+            p
+            for p in self.candidates
+            if p.pk not in self.exclude and needs <= {c.pk for c in p.capabilities.all()}
+        ]
+        with_room = [
+            p
+            for p in capable
+            if p.pk in self.new_jobs or self.open_jobs.get(p.pk, 0) < p.max_open_jobs
+        ]
+        if not with_room:
+            raise ProducerUnavailable(
+                f"No co-op with the skills for {product.title} has room for more work now.",
+                lines=[{"product": product.slug, "capable": len(capable)}],
+            )
+        ranked = sorted(
+            with_room,
+            key=lambda p: (
+                self.open_jobs.get(p.pk, 0),
+                _distance_km(p, self.delivery_point),
+                p.pk,
+            ),
+        )
+        for position, producer in enumerate(ranked, start=1):
+            stock = self._reserve_plan(request, producer)
+            if stock is None:
+                continue
+            self.new_jobs.add(producer.pk)
+            distance = _distance_km(producer, self.delivery_point)
+            skills = ", ".join(sorted(c.slug for c in product.required_capabilities.all()))
+            where = f", {distance:.1f} km away" if distance != math.inf else ""
+            reason = (
+                f"Open design: {producer.name} has the skills ({skills or 'none needed'}), "
+                f"{self.open_jobs.get(producer.pk, 0)} of {producer.max_open_jobs} jobs open"
+                f"{where}; choice {position} of {len(ranked)} with room, the first that has "
+                "the materials."
+            )
+            return RoutedLine(request, producer, reason, stock)
+        raise InsufficientStock(lines=[self._shortage(request, ranked[0])])
+
+    def _reserve_plan(self, request: LineRequest, producer: Producer) -> list[StockLine] | None:
+        """Shelves to reserve from for this line at this producer, or None if short."""
+        product, quantity = request.product, Decimal(request.quantity)
+        own = self.shelves.by_producer.get(producer.pk, [])
+        plan: list[tuple[int, list[tuple]]] = []
+        if not product.made_to_order:
+            if not product.stock_item_id:
+                return None
+            taken = self.shelves.take_split(product.stock_item_id, own, quantity)
+            if not taken:
+                return None
+            plan.append((product.stock_item_id, taken))
+        else:
+            needs: dict[int, Decimal] = defaultdict(Decimal)
+            for line in product.bom_lines.all():
+                needs[line.material_id] += line.quantity * quantity
+            for material_id, need in needs.items():
+                own_sorted = sorted(
+                    own, key=lambda loc: -self.shelves.free.get((material_id, loc), 0)
+                )
+                taken = self.shelves.take(material_id, own_sorted + self.shelves.shared, need)
+                if not taken:
+                    return None
+                plan.append((material_id, taken))
+        materials = {product.stock_item_id: product.stock_item} if product.stock_item_id else {}
+        materials.update({line.material_id: line.material for line in product.bom_lines.all()})
+        stock = []
+        for material_id, taken in plan:
+            self.shelves.commit(material_id, taken)
+            stock.extend(
+                StockLine(materials[material_id], self.shelves.locations[loc], qty)
+                for loc, qty in taken
+            )
+        return stock
+
+    def _shortage(self, request: LineRequest, producer: Producer) -> dict:
+        product, quantity = request.product, Decimal(request.quantity)
+        own = self.shelves.by_producer.get(producer.pk, [])
+        if not product.made_to_order:
+            free = sum(
+                (self.shelves.free.get((product.stock_item_id, loc), ZERO) for loc in own), ZERO
+            )
+            return {
+                "product": product.slug,
+                "requested": request.quantity,
+                "available": str(max(free, ZERO).to_integral_value()),
+            }
+        short = []
+        for line in product.bom_lines.all():
+            need = line.quantity * quantity
+            best = self.shelves.best(line.material_id, own + self.shelves.shared)
+            if best < need:
+                short.append(
+                    {"material": line.material.sku, "needed": str(need), "available": str(best)}
+                )
+        return {"product": product.slug, "requested": request.quantity, "materials": short}
+
+
+def route_order(
+    requests: list[LineRequest],
+    *,
+    delivery_point: tuple[Decimal, Decimal] | None = None,
+    exclude_producers: set[int] = frozenset(),
+) -> list[RoutedLine]:
+    """Route every line, or raise with every line that cannot be routed."""
+    router = Router(requests, delivery_point=delivery_point, exclude_producers=exclude_producers)
+    routed, shortages, unavailable = [], [], []
+    for request in requests:
+        try:
+            routed.append(router.route(request))
+        except InsufficientStock as error:
+            shortages.extend(error.extra["lines"])
+        except ProducerUnavailable as error:
+            unavailable.extend(error.extra["lines"])
+    if shortages:
+        raise InsufficientStock(
+            "Some of the order cannot be made or taken from stock right now.", lines=shortages
+        )
+    if unavailable:
+        raise ProducerUnavailable(lines=unavailable)
+    return routed

@@ -1,0 +1,39 @@
+"""Reads shared by the API and the storefront."""
+
+from django.db.models import Prefetch, QuerySet
+
+from orders.models import Job, JobTransition, Order, OrderLine
+from producers import permissions
+
+
+def orders_of(user) -> QuerySet[Order]:
+    """A signed-in customer's own orders; platform staff see every order."""
+    orders = Order.objects.all()
+    if not permissions.is_platform_staff(user):
+        orders = orders.filter(customer=user) if user.is_authenticated else orders.none()
+    return with_details(orders)
+
+
+def with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
+    return orders.prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("product", "job__producer")),
+        Prefetch(
+            "jobs",
+            queryset=Job.objects.select_related("producer").prefetch_related(
+                Prefetch("transitions", queryset=JobTransition.objects.order_by("created_at", "id"))
+            ),
+        ),
+    )
+
+
+def jobs_visible_to(user) -> QuerySet[Job]:
+    """Jobs of the producers the user belongs to, once their order is confirmed."""
+    jobs = Job.objects.select_related("producer", "order").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
+        Prefetch("transitions", queryset=JobTransition.objects.select_related("by")),
+        "allocations__material",
+        "allocations__location",
+    )
+    if permissions.is_platform_staff(user):
+        return jobs
+    return jobs.filter(producer_id__in=permissions.producer_ids_for(user), dispatched=True)
