@@ -1,8 +1,329 @@
-from django.shortcuts import render
+"""The residents' storefront. Views only read through selectors and write through services."""
 
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from backend.money import format_quantity, to_money
+from catalog import selectors as catalog_selectors
+from catalog.exceptions import InsufficientStock
+from catalog.filters import ProductFilter
+from catalog.models import Category, Product
+from frontend.cart import Cart
+from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm, SignUpForm
+from orders import selectors as order_selectors
+from orders.exceptions import ProducerUnavailable
+from orders.models import Order
+from orders.services import Contact, order_place
+from producers.models import Producer
 from producers.selectors import producer_list
+
+PAGE_SIZE = 24
+SORTS = [
+    ("newest", "Newest"),
+    ("price", "Price, low to high"),
+    ("-price", "Price, high to low"),
+    ("title", "Name, A to Z"),
+]
 
 
 def home(request):
-    producers = producer_list(include_paused=False)
-    return render(request, "frontend/home.html", {"producers": producers})
+    products = catalog_selectors.product_list(user=request.user).filter(
+        status=Product.Status.PUBLISHED
+    )[:8]
+    products = catalog_selectors.with_availability(list(products))
+    categories = Category.objects.annotate(
+        count=Count("products", filter=Q(products__status=Product.Status.PUBLISHED))
+    ).filter(count__gt=0)
+    return render(
+        request,
+        "frontend/home.html",
+        {
+            "products": products,
+            "categories": categories,
+            "producers": producer_list(include_paused=False),
+        },
+    )
+
+
+def product_list(request):
+    filters = ProductFilter(
+        request.GET,
+        queryset=catalog_selectors.product_list(user=request.user).filter(
+            status=Product.Status.PUBLISHED
+        ),
+    )
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    catalog_selectors.with_availability(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "products": page.object_list,
+        "query": query.urlencode(),
+        "current": {key: request.GET.get(key, "") for key in ProductFilter.base_filters},
+        "categories": Category.objects.all(),
+        "producers": Producer.objects.active().only("slug", "name"),
+        "sorts": SORTS,
+    }
+    template = "frontend/product_list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def product_detail(request, slug):
+    product = get_object_or_404(
+        catalog_selectors.product_detail(user=request.user).filter(
+            status__in=[Product.Status.PUBLISHED, Product.Status.DRAFT]
+        ),
+        slug=slug,
+    )
+    catalog_selectors.with_availability([product])
+    return render(
+        request,
+        "frontend/product_detail.html",
+        {"product": product, "form": AddToCartForm(), "bom": product.bom_lines.all()},
+    )
+
+
+def producer_index(request):
+    return render(
+        request,
+        "frontend/producer_list.html",
+        {"producers": producer_list(include_paused=True)},
+    )
+
+
+def producer_detail(request, slug):
+    producer = get_object_or_404(producer_list(), slug=slug)
+    products = catalog_selectors.product_list(user=request.user).filter(
+        producer=producer, status=Product.Status.PUBLISHED
+    )
+    return render(
+        request,
+        "frontend/producer_detail.html",
+        {
+            "producer": producer,
+            "products": catalog_selectors.with_availability(list(products[:48])),
+        },
+    )
+
+
+# --- Cart ----------------------------------------------------------------------------
+
+
+def _cart_rows(request, cart: Cart) -> tuple[list[dict], list[str]]:
+    """The cart's products as they are now, with warnings where stock falls short."""
+    products = catalog_selectors.product_list(user=request.user).filter(
+        slug__in=list(cart.lines), status=Product.Status.PUBLISHED
+    )
+    products = {p.slug: p for p in catalog_selectors.with_availability(list(products))}
+    rows, warnings = [], []
+    for slug, quantity in cart.lines.items():
+        product = products.get(slug)
+        if product is None:
+            warnings.append("Something in your cart is no longer for sale and was taken out.")
+            cart.remove(slug)
+            continue
+        available = None if product.made_to_order else product.stock_available
+        if available is not None and quantity > available:
+            warnings.append(
+                f"Only {format_quantity(available)} of {product.title} left: "
+                "lower the quantity or remove it."
+                if available > 0
+                else f"{product.title} is sold out: remove it to check out."
+            )
+        rows.append(
+            {
+                "product": product,
+                "quantity": quantity,
+                "total": to_money(product.price * quantity),
+                "short": available is not None and quantity > available,
+            }
+        )
+    return rows, warnings
+
+
+def cart_view(request):
+    cart = Cart(request.session)
+    rows, warnings = _cart_rows(request, cart)
+    for warning in warnings:
+        messages.warning(request, warning)
+    total = sum((row["total"] for row in rows), to_money(0))
+    return render(request, "frontend/cart.html", {"rows": rows, "total": total})
+
+
+@require_POST
+def cart_add(request, slug):
+    product = get_object_or_404(Product.objects.published(), slug=slug)
+    form = AddToCartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how many, from 1 to 100.")
+        return redirect("frontend:product", slug=slug)
+    quantity = Cart(request.session).add(product.slug, form.cleaned_data["quantity"])
+    if quantity:
+        messages.success(request, f"{product.title} is in your cart ({quantity}).")
+    else:
+        messages.error(request, "Your cart is full: check out or remove something first.")
+    return redirect(request.POST.get("next") or reverse("frontend:cart"))
+
+
+@require_POST
+def cart_update(request, slug):
+    cart = Cart(request.session)
+    form = CartLineForm(request.POST)
+    if "remove" in request.POST:
+        cart.remove(slug)
+        messages.success(request, "Removed from your cart.")
+    elif form.is_valid():
+        cart.set(slug, form.cleaned_data["quantity"])
+        messages.success(request, "Cart updated.")
+    else:
+        messages.error(request, "Choose a quantity from 0 to 100.")
+    return redirect("frontend:cart")
+
+
+# --- Checkout ----------------------------------------------------------------------------
+
+
+def _initial_contact(user) -> dict:
+    if not user.is_authenticated:
+        return {}
+    return {"name": user.get_full_name() or user.get_username(), "email": user.email}
+
+
+def checkout(request):
+    cart = Cart(request.session)
+    if not cart:
+        messages.info(request, "Your cart is empty: find something made nearby first.")
+        return redirect("frontend:products")
+    rows, warnings = _cart_rows(request, cart)
+    total = sum((row["total"] for row in rows), to_money(0))
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        placed = _already_placed(request, request.POST.get("checkout_token", ""))
+        if placed is not None:
+            return placed
+        if form.is_valid():
+            response = _place(request, form, cart, rows)
+            if response is not None:
+                return response
+    else:
+        token = secrets.token_urlsafe(16)
+        form = CheckoutForm(initial={**_initial_contact(request.user), "checkout_token": token})
+    for warning in warnings:
+        messages.warning(request, warning)
+    return render(
+        request,
+        "frontend/checkout.html",
+        {
+            "form": form,
+            "rows": rows,
+            "total": total,
+            "cards_accepted": bool(settings.STRIPE_SECRET_KEY),
+        },
+    )
+
+
+def _already_placed(request, token: str):
+    """A double-clicked 'Place order' goes to the order the first click placed."""
+    placed = request.session.get("placed_checkouts", {})
+    number = placed.get(token)
+    if not number:
+        return None
+    order = Order.objects.filter(number=number).first()
+    if order is None:
+        return None
+    return redirect(_order_url(order))
+
+
+def _order_url(order: Order) -> str:
+    return f"{reverse('frontend:order', args=[order.number])}?token={order.access_token}"
+
+
+def _place(request, form: CheckoutForm, cart: Cart, rows: list[dict]):
+    data = form.cleaned_data
+    try:
+        order = order_place(
+            customer=request.user,
+            contact=Contact(name=data["name"], email=data["email"], phone=data["phone"]),
+            lines=[(row["product"], row["quantity"]) for row in rows],
+            fulfilment=data["fulfilment"],
+            payment_method=data["payment_method"],
+            delivery_address=data["delivery_address"],
+            note=data["note"],
+        )
+    except InsufficientStock as error:
+        names = ", ".join(str(line.get("product", "")) for line in error.extra.get("lines", []))
+        form.add_error(None, f"Not enough left to make or sell: {names}. Adjust your cart.")
+        return None
+    except ProducerUnavailable as error:
+        form.add_error(None, error.detail)
+        return None
+    placed = request.session.get("placed_checkouts", {})
+    placed[data["checkout_token"]] = order.number
+    request.session["placed_checkouts"] = placed
+    cart.clear()
+    messages.success(request, f"Thank you! Order {order.number} is placed.")
+    return redirect(_order_url(order))
+
+
+# --- Orders -------------------------------------------------------------------------------
+
+
+def order_detail(request, number):
+    order = order_selectors.with_details(Order.objects.filter(number=number)).first()
+    if order is None:
+        raise Http404
+    user = request.user
+    owner = user.is_authenticated and order.customer_id == user.pk
+    if not (owner or user.is_staff or order.token_matches(request.GET.get("token"))):
+        raise Http404
+    jobs = list(order.jobs.all())
+    return render(request, "frontend/order_detail.html", {"order": order, "jobs": jobs})
+
+
+@login_required
+def my_orders(request):
+    orders = Order.objects.filter(customer=request.user).prefetch_related("lines")[:50]
+    return render(request, "frontend/my_orders.html", {"orders": orders})
+
+
+# --- Accounts ----------------------------------------------------------------------------------
+
+
+class SignInView(LoginView):
+    template_name = "frontend/sign_in.html"
+    redirect_authenticated_user = True
+
+
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("frontend:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.first_name or user.username}!")
+        return redirect("frontend:home")
+    return render(request, "frontend/sign_up.html", {"form": form})
+
+
+@require_POST
+def sign_out(request):
+    from django.contrib.auth import logout
+
+    logout(request)
+    messages.info(request, "You are signed out.")
+    return redirect("frontend:home")

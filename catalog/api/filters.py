@@ -1,8 +1,8 @@
 import django_filters
 from django.db.models import Q
 
-from catalog.models import Material, Product, StockBalance, StockMovement
-from catalog.selectors import PRODUCT_ORDERINGS, materials_below_reorder, product_search
+from catalog.models import Material, StockBalance, StockMovement
+from catalog.selectors import materials_below_reorder
 
 
 class MaterialFilter(django_filters.FilterSet):
@@ -53,36 +53,3 @@ class StockMovementFilter(django_filters.FilterSet):
     def filter_job(self, queryset, name, value):
         # Reservations, releases and consumption for a job carry `job-<id>`.
         return queryset.filter(reference=f"job-{int(value)}")
-
-
-class ProductFilter(django_filters.FilterSet):
-    category = django_filters.CharFilter(field_name="category__slug")
-    producer = django_filters.CharFilter(field_name="producer__slug")
-    min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
-    max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
-    fulfilment = django_filters.ChoiceFilter(choices=Product.Fulfilment.choices)
-    status = django_filters.ChoiceFilter(choices=Product.Status.choices)
-    in_stock = django_filters.BooleanFilter(
-        method="filter_in_stock", label="Ready-made and on the shelf now"
-    )
-    # Declared before `ordering`: a search ranks, unless an explicit ordering is asked for.
-    q = django_filters.CharFilter(method="search", max_length=200)
-    ordering = django_filters.ChoiceFilter(
-        method="order",
-        choices=[(key, key) for key in PRODUCT_ORDERINGS],
-        empty_label=None,
-    )
-
-    class Meta:
-        model = Product
-        fields = ["category", "producer", "fulfilment", "status"]
-
-    def filter_in_stock(self, queryset, name, value):
-        in_stock = Q(fulfilment=Product.Fulfilment.STOCK, stock_available__gt=0)
-        return queryset.filter(in_stock) if value else queryset.exclude(in_stock)
-
-    def search(self, queryset, name, value):
-        return product_search(queryset, value)
-
-    def order(self, queryset, name, value):
-        return queryset.order_by(*PRODUCT_ORDERINGS[value])

@@ -5,7 +5,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from catalog import selectors
-from catalog.api.filters import ProductFilter
 from catalog.api.product_serializers import (
     BillOfMaterialsInputSerializer,
     BillOfMaterialsLineSerializer,
@@ -16,6 +15,7 @@ from catalog.api.product_serializers import (
     ProductWriteSerializer,
 )
 from catalog.api.serializers import StockBalanceSerializer, StockMovementSerializer
+from catalog.filters import ProductFilter
 from catalog.models import BillOfMaterialsLine, Category, Product, StockBalance, StockMovement
 from catalog.services import products as services
 from producers.models import Producer

@@ -1,0 +1,68 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+
+from orders.models import Order
+
+
+class AddToCartForm(forms.Form):
+    quantity = forms.IntegerField(min_value=1, max_value=100, initial=1, label="How many")
+
+
+class CartLineForm(forms.Form):
+    quantity = forms.IntegerField(min_value=0, max_value=100, label="Quantity")
+
+
+class CheckoutForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Your name")
+    email = forms.EmailField(label="Email", help_text="We send your order's link here.")
+    phone = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Phone (optional)",
+        help_text="So the co-op can call when it is ready.",
+    )
+    fulfilment = forms.ChoiceField(
+        choices=Order.Fulfilment.choices,
+        widget=forms.RadioSelect,
+        label="How you get it",
+        initial=Order.Fulfilment.PICKUP,
+    )
+    delivery_address = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Delivery address",
+        help_text="Local delivery in Jackson only.",
+    )
+    payment_method = forms.ChoiceField(widget=forms.RadioSelect, label="How you pay")
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Anything the co-ops should know (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    checkout_token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(Order.PaymentMethod.PAY_AT_PICKUP, "Pay when you pick up or receive it")]
+        if settings.STRIPE_SECRET_KEY:
+            choices.insert(0, (Order.PaymentMethod.STRIPE, "Card, now (secure payment by Stripe)"))
+        self.fields["payment_method"].choices = choices
+        self.fields["payment_method"].initial = choices[0][0]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fulfilment") == Order.Fulfilment.DELIVERY and not data.get("delivery_address"):
+            self.add_error("delivery_address", "Give an address for local delivery.")
+        return data
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(label="Email")
+    first_name = forms.CharField(max_length=150, label="First name")
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "first_name", "email"]

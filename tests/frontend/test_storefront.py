@@ -1,0 +1,208 @@
+import re
+from decimal import Decimal
+
+import pytest
+
+from catalog.models import Product
+from catalog.services.products import product_stock_receive
+from orders.models import Order
+from tests.factories import ProducerFactory, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stool():
+    product = make_product(
+        producer=ProducerFactory(name="Woodshop"), title="Stool", price=Decimal("60.00")
+    )
+    product_stock_receive(product=product, quantity=3, by=None, reason="made")
+    return product
+
+
+@pytest.fixture
+def tote():
+    product = make_product(
+        producer=ProducerFactory(name="Sewing"), title="Tote", price=Decimal("28.00")
+    )
+    product_stock_receive(product=product, quantity=5, by=None, reason="made")
+    return product
+
+
+def checkout_form(client, **fields):
+    page = client.get("/checkout/")
+    token = re.search(r'name="checkout_token" value="([^"]+)"', page.content.decode()).group(1)
+    data = {
+        "name": "Keisha Brown",
+        "email": "keisha@example.org",
+        "phone": "601-555-0142",
+        "fulfilment": "pickup",
+        "payment_method": "pay_at_pickup",
+        "checkout_token": token,
+    }
+    data.update(fields)
+    return data
+
+
+def test_the_product_list_shows_published_goods_with_their_availability(client, stool):
+    make_product(title="Prototype", status=Product.Status.DRAFT)
+
+    page = client.get("/products/").content.decode()
+
+    assert "Stool" in page
+    assert "3 in stock" in page
+    assert "Prototype" not in page
+
+
+def test_search_and_filters_narrow_the_list(client, stool, tote):
+    page = client.get("/products/?q=tote").content.decode()
+
+    assert "Tote" in page
+    assert "Stool" not in page
+
+
+def test_htmx_requests_get_only_the_results(client, stool):
+    response = client.get(
+        "/products/?q=stool", headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="results"')
+    assert "<html" not in html
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_product_list_costs_the_same_queries_whatever_it_holds(
+    client, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        make_product(title=f"Thing {n}")
+
+    with django_assert_max_num_queries(9):
+        client.get("/products/")
+
+
+def test_the_product_list_is_light_and_loads_only_our_scripts(client):
+    for n in range(24):
+        make_product(title=f"Thing {n}", description="A fine thing. " * 20)
+
+    response = client.get("/products/")
+
+    assert len(response.content) < 60_000
+    scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", response.content.decode())
+    assert scripts == ["/static/django_htmx/htmx-2.min.js"]
+
+
+def test_adding_to_the_cart_counts_in_the_header(client, stool):
+    client.post("/cart/add/stool/", {"quantity": 2})
+
+    page = client.get("/cart/").content.decode()
+    assert 'aria-label="2 items"' in page
+    assert "$120.00" in page
+
+
+def test_the_cart_warns_when_stock_runs_out(client, stool):
+    client.post("/cart/add/stool/", {"quantity": 5})
+
+    page = client.get("/cart/").content.decode()
+
+    assert "Only 3 of Stool left" in page
+
+
+def test_checking_out_places_one_order_split_by_coop(client, stool, tote):
+    client.post("/cart/add/stool/", {"quantity": 1})
+    client.post("/cart/add/tote/", {"quantity": 2})
+
+    response = client.post("/checkout/", checkout_form(client))
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/orders/{order.number}/?token={order.access_token}"
+    assert order.jobs.count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "Woodshop" in page
+    assert "Sewing" in page
+
+
+def test_a_double_submitted_checkout_places_one_order(client, stool):
+    client.post("/cart/add/stool/", {"quantity": 1})
+    data = checkout_form(client)
+
+    first = client.post("/checkout/", data)
+    client.post("/cart/add/stool/", {"quantity": 1})
+    second = client.post("/checkout/", data)
+
+    assert Order.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_bad_checkout_input_shows_errors_and_keeps_what_was_typed(client, stool):
+    client.post("/cart/add/stool/", {"quantity": 1})
+
+    response = client.post(
+        "/checkout/", checkout_form(client, email="not-an-email", fulfilment="delivery")
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in page
+    assert "Give an address for local delivery." in page
+    assert 'value="Keisha Brown"' in page
+    assert not Order.objects.exists()
+
+
+def test_checking_out_more_than_is_left_keeps_the_cart_and_says_why(client, stool):
+    client.post("/cart/add/stool/", {"quantity": 5})
+
+    response = client.post("/checkout/", checkout_form(client))
+
+    assert response.status_code == 200
+    assert "Not enough left" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_the_order_page_needs_the_token(client, stool):
+    client.post("/cart/add/stool/", {"quantity": 1})
+    location = client.post("/checkout/", checkout_form(client))["Location"]
+    order = Order.objects.get()
+    stranger = client.__class__()
+
+    assert stranger.get(f"/orders/{order.number}/").status_code == 404
+    assert stranger.get(location).status_code == 200
+
+
+def test_sign_up_signs_you_in(client):
+    response = client.post(
+        "/accounts/sign-up/",
+        {
+            "username": "keisha",
+            "first_name": "Keisha",
+            "email": "k@example.org",
+            "password1": "a-long-garden-password",
+            "password2": "a-long-garden-password",
+        },
+    )
+
+    assert response.status_code == 302
+    assert "Sign out keisha" in client.get("/").content.decode()
+
+
+def test_a_wrong_password_does_not_say_whether_the_account_exists(client):
+    from tests.factories import UserFactory
+
+    UserFactory(username="keisha")
+
+    wrong = client.post("/accounts/sign-in/", {"username": "keisha", "password": "nope"})
+    missing = client.post("/accounts/sign-in/", {"username": "nobody", "password": "nope"})
+
+    assert "Please enter a correct username and password" in wrong.content.decode()
+    assert "Please enter a correct username and password" in missing.content.decode()
+
+
+def test_unknown_pages_get_a_friendly_404(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
