@@ -36,6 +36,7 @@ from producers import permissions
 from producers.models import Producer
 
 ZERO = Decimal("0")
+THOUSANDTH = Decimal("0.001")
 QTY = DecimalField(max_digits=14, decimal_places=3)
 MONEY = DecimalField(max_digits=18, decimal_places=4)
 
@@ -152,7 +153,14 @@ def ledger_totals(*, pks: list[int] | None = None) -> dict[int, tuple[Decimal, D
             ),
         )
     )
-    return {row["balance_id"]: (row["on_hand"], row["reserved"]) for row in rows}
+    # SQLite sums decimals as floats: round back to the ledger's three places.
+    return {
+        row["balance_id"]: (
+            Decimal(row["on_hand"]).quantize(THOUSANDTH),
+            Decimal(row["reserved"]).quantize(THOUSANDTH),
+        )
+        for row in rows
+    }
 
 
 # --- Products -------------------------------------------------------------------------

@@ -148,6 +148,14 @@ def _check_reorder_points(materials: set[Material]) -> None:
     watched = {m.pk: m for m in materials if m.reorder_point > 0}
     if not watched:
         return
+    # Lock the materials (after their balances, always in this order) so two
+    # movements on different shared shelves cannot both miss the crossing.
+    list(
+        Material.objects.select_for_update(of=("self",))
+        .filter(pk__in=watched)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     rows = (
         StockBalance.objects.filter(material_id__in=watched, location__shared=True)
         .order_by()
