@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("backend.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("workbench/", include("frontend.workbench_urls")),
     path("", include("frontend.urls")),
 ]
 

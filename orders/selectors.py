@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from orders.models import Job, JobTransition, Order, OrderLine
+from orders.models import Job, JobTransition, Order, OrderLine, WebhookAttempt, WebhookDelivery
 from producers import permissions
 
 
@@ -37,3 +37,16 @@ def jobs_visible_to(user) -> QuerySet[Job]:
     if permissions.is_platform_staff(user):
         return jobs
     return jobs.filter(producer_id__in=permissions.producer_ids_for(user), dispatched=True)
+
+
+def deliveries_for(*, producer_ids=None) -> QuerySet[WebhookDelivery]:
+    """Webhook deliveries, newest first, each with its attempts (for the API and the workbench).
+
+    `producer_ids=None` means every producer (platform staff).
+    """
+    deliveries = WebhookDelivery.objects.select_related("producer", "job__order").prefetch_related(
+        Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("number"))
+    )
+    if producer_ids is not None:
+        deliveries = deliveries.filter(producer_id__in=producer_ids)
+    return deliveries.order_by("-created_at", "-id")

@@ -3,13 +3,13 @@
 Read-only, for the co-op's members (to debug their receiver) and platform staff.
 """
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 
 from orders.models import WebhookAttempt, WebhookDelivery
+from orders.selectors import deliveries_for
 from producers.models import Producer
 from producers.permissions import is_member, is_platform_staff
 
@@ -61,13 +61,7 @@ class ProducerWebhookDeliveryList(generics.ListAPIView):
         producer = getattr(self, "producer", None)
         if producer is None:  # schema generation: no request, no producer
             return WebhookDelivery.objects.none()
-        return (
-            WebhookDelivery.objects.filter(producer=producer)
-            .prefetch_related(
-                Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("number"))
-            )
-            .order_by("-created_at", "-id")
-        )
+        return deliveries_for(producer_ids=[producer.pk])
 
 
 urlpatterns = [
