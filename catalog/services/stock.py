@@ -7,6 +7,7 @@ nest them inside a larger transaction (placing an order reserves many lines).
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -355,6 +356,61 @@ def _lock_lines(lines: list[StockLine]) -> dict[tuple[int, int], StockBalance]:
     return balances
 
 
+def _move_lines(
+    lines: list[StockLine],
+    *,
+    kind: str,
+    room: Callable[[StockBalance], Decimal],
+    on_short: Callable[[list[dict]], Exception],
+    measure: str,
+    by,
+    reason: str,
+    producer: Producer | None,
+    reference: str,
+) -> list[StockMovement]:
+    """Lock the lines' balances, check each has `room` for its quantity, then move them all.
+
+    All lines or none: `on_short` gets every line that does not fit and nothing is written.
+    """
+    lines = _merged(lines)
+    with transaction.atomic():
+        balances = _lock_lines(lines)
+        short = []
+        for line in lines:
+            balance = balances.get((line.material.pk, line.location.pk))
+            fits = room(balance) if balance else ZERO
+            if fits < line.quantity:
+                short.append(
+                    {
+                        "material": line.material.sku,
+                        "location": line.location.code,
+                        "requested": str(line.quantity),
+                        measure: str(max(fits, ZERO)),
+                    }
+                )
+        if short:
+            raise on_short(short)
+        common = {"by": _who(by), "reason": reason, "producer": producer, "reference": reference}
+        entries = []
+        for line in lines:
+            balance = balances[(line.material.pk, line.location.pk)]
+            held, taken = {
+                Kind.RESERVE: (line.quantity, ZERO),
+                Kind.RELEASE: (-line.quantity, ZERO),
+                Kind.CONSUME: (-line.quantity, line.quantity),
+            }[kind]
+            change = {
+                "kind": kind,
+                "quantity": held,
+                "on_hand": balance.on_hand - taken,
+                "reserved": balance.reserved + held,
+            }
+            entries.append((balance, {**change, **common}))
+        movements = _record_many(entries)
+        _after(movements)
+    return movements
+
+
 def stock_reserve(
     *,
     lines: list[StockLine],
@@ -368,69 +424,33 @@ def stock_reserve(
     Raises InsufficientStock listing every line that cannot be met; nothing is
     written then.
     """
-    lines = _merged(lines)
-    with transaction.atomic():
-        balances = _lock_lines(lines)
-        shortages = []
-        for line in lines:
-            balance = balances.get((line.material.pk, line.location.pk))
-            available = balance.available if balance else ZERO
-            if available < line.quantity:
-                shortages.append(_shortage(line, available))
-        if shortages:
-            raise InsufficientStock(lines=shortages)
-        common = {"by": _who(by), "reason": reason, "producer": producer, "reference": reference}
-        entries = []
-        for line in lines:
-            balance = balances[(line.material.pk, line.location.pk)]
-            change = {
-                "kind": Kind.RESERVE,
-                "quantity": line.quantity,
-                "on_hand": balance.on_hand,
-                "reserved": balance.reserved + line.quantity,
-            }
-            entries.append((balance, {**change, **common}))
-        movements = _record_many(entries)
-        _after(movements)
-    return movements
+    return _move_lines(
+        lines,
+        kind=Kind.RESERVE,
+        room=lambda balance: balance.available,
+        on_short=lambda short: InsufficientStock(lines=short),
+        measure="available",
+        by=by,
+        reason=reason,
+        producer=producer,
+        reference=reference,
+    )
 
 
 def _take_reserved(
     lines: list[StockLine], *, kind: str, by, reason: str, producer, reference: str
 ) -> list[StockMovement]:
-    lines = _merged(lines)
-    with transaction.atomic():
-        balances = _lock_lines(lines)
-        short = []
-        for line in lines:
-            balance = balances.get((line.material.pk, line.location.pk))
-            held = balance.reserved if balance else ZERO
-            if held < line.quantity:
-                short.append(
-                    {
-                        "material": line.material.sku,
-                        "location": line.location.code,
-                        "requested": str(line.quantity),
-                        "reserved": str(held),
-                    }
-                )
-        if short:
-            raise NothingReserved(lines=short)
-        common = {"by": _who(by), "reason": reason, "producer": producer, "reference": reference}
-        entries = []
-        for line in lines:
-            balance = balances[(line.material.pk, line.location.pk)]
-            consumed = line.quantity if kind == Kind.CONSUME else ZERO
-            change = {
-                "kind": kind,
-                "quantity": -line.quantity,
-                "on_hand": balance.on_hand - consumed,
-                "reserved": balance.reserved - line.quantity,
-            }
-            entries.append((balance, {**change, **common}))
-        movements = _record_many(entries)
-        _after(movements)
-    return movements
+    return _move_lines(
+        lines,
+        kind=kind,
+        room=lambda balance: balance.reserved,
+        on_short=lambda short: NothingReserved(lines=short),
+        measure="reserved",
+        by=by,
+        reason=reason,
+        producer=producer,
+        reference=reference,
+    )
 
 
 def stock_release(
