@@ -30,6 +30,7 @@ def api_root(request, format=None):
         "stock-adjustments",
         "stock-transfers",
         "report-materials-usage",
+        "report-community-wealth",
         "order-list",
         "job-list",
     ]
@@ -42,4 +43,5 @@ urlpatterns = [
     path("", include("catalog.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("orders.api.deliveries")),
+    path("", include("orders.api.payments")),
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("orders/", views.my_orders, name="my_orders"),
     path("orders/<str:number>/", views.order_detail, name="order"),
+    path("orders/<str:number>/pay/", views.order_pay, name="order_pay"),
     path("accounts/sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("accounts/sign-up/", views.sign_up, name="sign_up"),
     path("accounts/sign-out/", views.sign_out, name="sign_out"),

@@ -22,8 +22,9 @@ from catalog.models import Category, Product
 from frontend.cart import Cart
 from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm, SignUpForm
 from orders import selectors as order_selectors
-from orders.exceptions import ProducerUnavailable
+from orders.exceptions import InvalidTransition, PaymentProviderUnavailable, ProducerUnavailable
 from orders.models import Order
+from orders.payments import checkout_start
 from orders.services import Contact, order_place
 from producers.models import Producer
 from producers.selectors import producer_list
@@ -275,23 +276,65 @@ def _place(request, form: CheckoutForm, cart: Cart, rows: list[dict]):
     placed[data["checkout_token"]] = order.number
     request.session["placed_checkouts"] = placed
     cart.clear()
+    if order.payment_method == Order.PaymentMethod.STRIPE:
+        return _to_payment_page(request, order)
     messages.success(request, f"Thank you! Order {order.number} is placed.")
     return redirect(_order_url(order))
+
+
+def _to_payment_page(request, order: Order):
+    """Send the customer to Stripe's page; if Stripe is down, to the order page to retry."""
+    try:
+        payment = checkout_start(order=order)
+    except PaymentProviderUnavailable as error:
+        messages.error(request, error.detail)
+        return redirect(_order_url(order))
+    except InvalidTransition:
+        messages.info(request, "This order no longer waits for a card payment.")
+        return redirect(_order_url(order))
+    return redirect(payment.checkout_url)
+
+
+@require_POST
+def order_pay(request, number):
+    """Open (or reopen) the card payment page of an order that waits for payment."""
+    order = _order_for(request, number)
+    return _to_payment_page(request, order)
 
 
 # --- Orders -------------------------------------------------------------------------------
 
 
-def order_detail(request, number):
+def _order_for(request, number) -> Order:
+    """The owner, staff, or whoever holds the order's token; a 404 for everyone else."""
     order = order_selectors.with_details(Order.objects.filter(number=number)).first()
     if order is None:
         raise Http404
     user = request.user
     owner = user.is_authenticated and order.customer_id == user.pk
-    if not (owner or user.is_staff or order.token_matches(request.GET.get("token"))):
+    token = request.GET.get("token") or request.POST.get("token")
+    if not (owner or user.is_staff or order.token_matches(token)):
         raise Http404
+    return order
+
+
+def order_detail(request, number):
+    order = _order_for(request, number)
     jobs = list(order.jobs.all())
-    return render(request, "frontend/order_detail.html", {"order": order, "jobs": jobs})
+    awaiting_card = (
+        order.status == Order.Status.PENDING_PAYMENT
+        and order.payment_method == Order.PaymentMethod.STRIPE
+    )
+    return render(
+        request,
+        "frontend/order_detail.html",
+        {
+            "order": order,
+            "jobs": jobs,
+            "awaiting_card": awaiting_card,
+            "token": request.GET.get("token", ""),
+        },
+    )
 
 
 @login_required

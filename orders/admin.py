@@ -7,6 +7,10 @@ from orders.models import (
     JobTransition,
     Order,
     OrderLine,
+    Payment,
+    Payout,
+    Refund,
+    StripeEvent,
     WebhookAttempt,
     WebhookDelivery,
 )
@@ -34,6 +38,18 @@ class JobInline(ReadOnlyInline):
     fields = ["producer", "status", "due_date", "total", "dispatched"]
     readonly_fields = fields
     show_change_link = True
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ["status", "amount", "checkout_session_id", "payment_intent_id", "paid_at", "error"]
+    readonly_fields = fields
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = ["amount", "job", "status", "stripe_refund_id", "attempts", "error", "created_at"]
+    readonly_fields = fields
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -65,6 +81,11 @@ class OrderAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     exclude = ["access_token"]
     inlines = [OrderLineInline, JobInline]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.payment_method == Order.PaymentMethod.STRIPE:
+            return [*self.inlines, PaymentInline, RefundInline]
+        return self.inlines
 
 
 class TransitionInline(ReadOnlyInline):
@@ -142,3 +163,48 @@ class AllocationAdmin(ReadOnlyAdmin):
 class WebhookAttemptAdmin(ReadOnlyAdmin):
     list_display = ["delivery", "number", "status_code", "error", "duration_ms", "created_at"]
     search_fields = ["delivery__message_id", "error"]
+
+
+# --- Payments: changed only through Stripe and the payment services --------------------
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["order", "status", "amount", "checkout_session_id", "paid_at", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["order__number", "checkout_session_id", "payment_intent_id", "charge_id"]
+    list_select_related = ["order"]
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_id", "type", "received_at", "processed_at", "error"]
+    list_filter = ["type", ("processed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["event_id"]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["order", "job", "amount", "status", "attempts", "error", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["order__number", "stripe_refund_id", "idempotency_key"]
+    list_select_related = ["order"]
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    """`Owed` lists co-ops to pay by hand or to help connect a Stripe account."""
+
+    list_display = [
+        "job",
+        "producer",
+        "amount",
+        "community_share",
+        "status",
+        "attempts",
+        "error",
+        "created_at",
+    ]
+    list_filter = ["status", "producer"]
+    search_fields = ["job__order__number", "producer__name", "stripe_transfer_id"]
+    list_select_related = ["job__order", "job__producer", "producer"]

@@ -6,8 +6,12 @@ __all__ = [
     "IdempotencyKeyReused",
     "InvalidTransition",
     "NothingToOrder",
+    "PaymentProviderError",
+    "PaymentProviderUnavailable",
     "ProducerUnavailable",
     "RequestInProgress",
+    "StripeEventInvalid",
+    "StripeSignatureInvalid",
 ]
 
 
@@ -33,3 +37,38 @@ class RequestInProgress(DomainError):
 class NothingToOrder(DomainError):
     code = "nothing_to_order"
     default_detail = "The order has no lines left to make."
+
+
+class PaymentProviderUnavailable(DomainError):
+    """Stripe could not be reached. The order stays placed and waiting for payment."""
+
+    code = "payment_provider_unavailable"
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "The order is placed and its goods are held, but the card payment page could not be "
+        "opened: the payment provider did not answer. Try again in a moment."
+    )
+
+
+class PaymentProviderError(PaymentProviderUnavailable):
+    """Stripe answered with an error. Same code, so a client handles both alike."""
+
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_detail = (
+        "The order is placed and its goods are held, but the payment provider refused to open "
+        "the card payment page. Try again in a moment."
+    )
+
+
+class StripeSignatureInvalid(DomainError):
+    """A webhook that Stripe did not sign with our secret, or signed too long ago."""
+
+    code = "invalid_signature"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The Stripe-Signature header is missing, wrong or too old."
+
+
+class StripeEventInvalid(DomainError):
+    code = "invalid_payload"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The body is not a Stripe event."

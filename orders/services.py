@@ -275,11 +275,17 @@ def _cancel_jobs(order: Order, *, by, note: str) -> list[Job]:
 
 
 def order_cancel(*, order: Order, by, reason: str = "Cancelled by the customer") -> Order:
-    """Cancel before production starts; every reservation is given back exactly once."""
+    """Cancel before production starts; every reservation is given back exactly once.
+
+    A paid card order is refunded through Stripe (by a task written in this
+    transaction) and ends `refunded`.
+    """
+    from orders import payments
     from orders.dispatch import dispatch_jobs
 
     with transaction.atomic():
         locked = lock_objects.order_for_update(order.pk)
+        paid = locked.status == O.PAID
         if locked.status not in (O.PENDING_PAYMENT, O.PAID):
             raise InvalidTransition(
                 "Only an order that is not yet being made can be cancelled.",
@@ -294,6 +300,9 @@ def order_cancel(*, order: Order, by, reason: str = "Cancelled by the customer")
         locked.status = O.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.cancel_reason = reason
+        # Paid by card: whatever was not given back yet is refunded through Stripe.
+        if paid and payments.refund_rest_of_order(order=locked, reason=reason):
+            locked.status = O.REFUNDED
         locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
         # Co-ops that already had the work are told it is off.
         dispatch_jobs(jobs=[job for job in cancelled if job.dispatched], event="job.cancelled")
@@ -430,9 +439,13 @@ def job_ready(*, job: Job, by) -> Job:
 
 
 def job_hand_over(*, job: Job, by) -> Job:
+    """Hand the goods over; a card-paid job's payout to its co-op is queued in this transaction."""
+    from orders import payments
+
     with transaction.atomic():
         locked = _move(job, "hand_over", by=by)
         _sync_order(locked.order_id)
+        payments.payout_request(job=locked)
     return locked
 
 
@@ -443,6 +456,7 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
     declined this order before; lines that cannot go anywhere else are cancelled.
     Returns the declined job.
     """
+    from orders import payments
     from orders.dispatch import dispatch_jobs
 
     with transaction.atomic():
@@ -478,8 +492,11 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
                     dispatch_jobs(jobs=new_jobs, event="job.routed")
             except (InsufficientStock, ProducerUnavailable):
                 pass  # nobody else can make it now: those lines are cancelled below
-        OrderLine.objects.filter(pk__in=[line.pk for line in lines if line not in moved]).update(
-            cancelled=True
+        dropped = [line for line in lines if line not in moved]
+        OrderLine.objects.filter(pk__in=[line.pk for line in dropped]).update(cancelled=True)
+        # Paid by card: what nobody else can make is refunded through Stripe.
+        payments.refund_for_lines(
+            order=order, job=locked, lines=dropped, reason=f"Declined: {reason}"
         )
         _sync_order(order.pk)
     return locked

@@ -421,10 +421,16 @@ def requeue_stranded_deliveries() -> int:
 
 @task(queue_name="default")
 def housekeeping(*, repeat: bool = True) -> dict:
-    """Expire unpaid orders and re-queue stranded deliveries; then come back in a minute."""
+    """Expire unpaid orders, re-queue stranded deliveries, retry refunds and payouts that are
+    due; then come back in a minute."""
+    from orders.payments import payments_retry_due
     from orders.services import orders_expire
 
-    result = {"expired": orders_expire(), "requeued": requeue_stranded_deliveries()}
+    result = {
+        "expired": orders_expire(),
+        "requeued": requeue_stranded_deliveries(),
+        "payments": payments_retry_due(),
+    }
     if repeat and housekeeping.get_backend().supports_defer:
         housekeeping.using(run_after=timezone.now() + HOUSEKEEPING_EVERY).enqueue(repeat=True)
     return result

@@ -4,7 +4,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from catalog.models import Product
-from orders.models import Allocation, Job, JobTransition, Order, OrderLine
+from orders.models import Allocation, Job, JobTransition, Order, OrderLine, Payment
 
 MAX_LINES = 50
 MAX_QUANTITY = 100
@@ -160,13 +160,35 @@ class PlacedOrderSerializer(OrderSerializer):
 
     access_token = serializers.CharField(read_only=True)
     status_url = serializers.SerializerMethodField()
+    checkout_url = serializers.SerializerMethodField(
+        help_text="Card orders: Stripe's payment page. Send the customer there to pay."
+    )
 
     class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "access_token", "status_url"]
+        fields = [*OrderSerializer.Meta.fields, "access_token", "status_url", "checkout_url"]
         read_only_fields = fields
 
     def get_status_url(self, order: Order) -> str:
         return f"{settings.SITE_URL}/orders/{order.number}/?token={order.access_token}"
+
+    def get_checkout_url(self, order: Order) -> str | None:
+        if order.payment_method != Order.PaymentMethod.STRIPE:
+            return None
+        url = Payment.objects.filter(order=order).values_list("checkout_url", flat=True).first()
+        return url or None
+
+
+class CheckoutUnavailableSerializer(serializers.Serializer):
+    """The order is placed and its goods held, but Stripe's payment page could not be made.
+
+    Retry the same request with the same Idempotency-Key, or POST to
+    `orders/{number}/checkout/` with the order's token: no second order and no
+    second payment page are made.
+    """
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    order = PlacedOrderSerializer()
 
 
 class OrderCancelSerializer(serializers.Serializer):

@@ -7,8 +7,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from orders import selectors, services
+from orders import payments, selectors, services
 from orders.api.serializers import (
+    CheckoutUnavailableSerializer,
     JobDeclineSerializer,
     JobSerializer,
     OrderCancelSerializer,
@@ -16,6 +17,7 @@ from orders.api.serializers import (
     OrderSerializer,
     PlacedOrderSerializer,
 )
+from orders.exceptions import PaymentProviderUnavailable
 from orders.models import Job, Order
 from producers.permissions import is_member, is_platform_staff
 
@@ -28,6 +30,18 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     location=OpenApiParameter.HEADER,
     description="Send the same key to retry safely: the first answer is replayed.",
 )
+
+
+def order_for_request(request, number: str) -> Order:
+    """The owner, staff, or anyone holding the token; everyone else gets a 404."""
+    order = selectors.with_details(Order.objects.filter(number=number)).first()
+    if order is None:
+        raise NotFound()
+    user = request.user
+    owner = user.is_authenticated and order.customer_id == user.pk
+    if owner or is_platform_staff(user) or order.token_matches(request.query_params.get("token")):
+        return order
+    raise NotFound()
 
 
 class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -45,19 +59,7 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.orders_of(self.request.user)
 
     def _order_for(self, request, number: str) -> Order:
-        """The owner, staff, or anyone holding the token; everyone else gets a 404."""
-        order = selectors.with_details(Order.objects.filter(number=number)).first()
-        if order is None:
-            raise NotFound()
-        user = request.user
-        owner = user.is_authenticated and order.customer_id == user.pk
-        if (
-            owner
-            or is_platform_staff(user)
-            or order.token_matches(request.query_params.get("token"))
-        ):
-            return order
-        raise NotFound()
+        return order_for_request(request, number)
 
     @extend_schema(parameters=[TOKEN_PARAMETER], responses=OrderSerializer)
     def retrieve(self, request, number=None):
@@ -66,9 +68,28 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         request=OrderCreateSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: PlacedOrderSerializer},
+        responses={
+            201: PlacedOrderSerializer,
+            502: CheckoutUnavailableSerializer,
+            503: CheckoutUnavailableSerializer,
+        },
     )
     def create(self, request):
+        """Place an order. A card order comes back with `checkout_url`, Stripe's payment page.
+
+        If the payment page cannot be opened, the order is placed all the same
+        and the answer is 502/503 `payment_provider_unavailable`, naming it:
+        retry with the same Idempotency-Key, or POST `orders/{number}/checkout/`.
+        """
+        # A card order is placed (and committed) first and its Stripe Checkout Session
+        # made afterwards, outside the transaction: Stripe is never waited on while
+        # stock rows are locked. With an Idempotency-Key, the answer stored with a card
+        # order is at first "placed, payment page still owed" (503, naming the order);
+        # it becomes the 201 with `checkout_url` once Stripe answers. A retry with the
+        # same key that finds the owed answer places nothing: it asks Stripe for the
+        # session again under the same Stripe idempotency key, so there is one session
+        # at most. A crash between the two steps leaves the same resumable answer, and
+        # a 201 without the payment page is never stored for a card order.
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > 255:
             raise serializers.ValidationError({"Idempotency-Key": "Use at most 255 characters."})
@@ -76,36 +97,78 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         with transaction.atomic():
             # Claim the key first: a retry is answered as the first time was, even if
             # the catalog changed in between.
-            if key:
-                record = services.idempotency_claim(scope=scope, key=key, body=request.data)
-                if record is not None:
+            record = (
+                services.idempotency_claim(scope=scope, key=key, body=request.data) if key else None
+            )
+            if record is not None:
+                order = self._checkout_owed(record)
+                if order is None:
                     return Response(
                         record.response_body,
                         status=record.response_status,
                         headers={"Idempotent-Replayed": "true"},
                     )
-            serializer = OrderCreateSerializer(data=request.data, context={"request": request})
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-            order = services.order_place(
-                customer=request.user,
-                contact=self._contact(request, data),
-                lines=[(line["product"], line["quantity"]) for line in data["lines"]],
-                fulfilment=data["fulfilment"],
-                payment_method=data["payment_method"],
-                delivery_address=data["delivery_address"],
-                delivery_point=(
-                    (data["delivery_latitude"], data["delivery_longitude"])
-                    if data.get("delivery_latitude") is not None
-                    else None
-                ),
-                note=data["note"],
-            )
-            placed = selectors.with_details(Order.objects.filter(pk=order.pk)).get()
-            body = PlacedOrderSerializer(placed).data
-            if key:
-                services.idempotency_store(scope=scope, key=key, status=201, body=body)
-        return Response(body, status=status.HTTP_201_CREATED)
+            else:
+                order = self._place(request)
+                if order.payment_method != Order.PaymentMethod.STRIPE:
+                    body = self._placed_body(order)
+                    if key:
+                        services.idempotency_store(scope=scope, key=key, status=201, body=body)
+                    return Response(body, status=status.HTTP_201_CREATED)
+                if key:
+                    owed = PaymentProviderUnavailable()
+                    body = self._owed_body(order, owed)
+                    services.idempotency_store(
+                        scope=scope, key=key, status=owed.status_code, body=body
+                    )
+        code, body = self._open_checkout(order)
+        if key:
+            services.idempotency_store(scope=scope, key=key, status=code, body=body)
+        return Response(body, status=code)
+
+    def _place(self, request) -> Order:
+        serializer = OrderCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        return services.order_place(
+            customer=request.user,
+            contact=self._contact(request, data),
+            lines=[(line["product"], line["quantity"]) for line in data["lines"]],
+            fulfilment=data["fulfilment"],
+            payment_method=data["payment_method"],
+            delivery_address=data["delivery_address"],
+            delivery_point=(
+                (data["delivery_latitude"], data["delivery_longitude"])
+                if data.get("delivery_latitude") is not None
+                else None
+            ),
+            note=data["note"],
+        )
+
+    @staticmethod
+    def _placed_body(order: Order) -> dict:
+        placed = selectors.with_details(Order.objects.filter(pk=order.pk)).get()
+        return PlacedOrderSerializer(placed).data
+
+    def _owed_body(self, order: Order, exc: PaymentProviderUnavailable) -> dict:
+        return {**exc.as_dict(), "order": self._placed_body(order)}
+
+    @staticmethod
+    def _checkout_owed(record) -> Order | None:
+        """The card order a stored answer still owes a payment page to, if any."""
+        body = record.response_body or {}
+        if record.response_status == 201 or body.get("code") != PaymentProviderUnavailable.code:
+            return None
+        number = (body.get("order") or {}).get("number")
+        return Order.objects.filter(number=number).first() if number else None
+
+    def _open_checkout(self, order: Order) -> tuple[int, dict]:
+        if order.status == Order.Status.PENDING_PAYMENT:
+            try:
+                payments.checkout_start(order=order)
+            except PaymentProviderUnavailable as exc:
+                return exc.status_code, self._owed_body(order, exc)
+        return status.HTTP_201_CREATED, self._placed_body(order)
 
     @staticmethod
     def _contact(request, data) -> services.Contact:

@@ -1,0 +1,148 @@
+"""Paying co-ops for handed-over jobs, less the community-fund share.
+
+Separate charges and transfers: the customer pays the platform once per order,
+and each job's co-op receives a transfer from that charge (`source_transaction`),
+grouped with the order's other transfers under `transfer_group` = the order number.
+"""
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+import stripe
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from backend.money import to_cents, to_money
+from orders.models import Job, Payment, Payout
+from orders.payments import attempts
+from orders.payments.tasks import send_payout
+from orders.stripe_client import stripe_client
+
+logger = logging.getLogger(__name__)
+
+
+class NoChargeYet(Exception):
+    pass
+
+
+def fund_percent() -> Decimal:
+    """The community fund's share of each job, in percent, from COMMUNITY_FUND_PERCENT."""
+    try:
+        percent = Decimal(str(settings.COMMUNITY_FUND_PERCENT).strip())
+    except InvalidOperation:
+        percent = Decimal("NaN")
+    if not percent.is_finite() or not Decimal("0") <= percent <= Decimal("100"):
+        raise ImproperlyConfigured("COMMUNITY_FUND_PERCENT must be a number from 0 to 100.")
+    return percent.quantize(Decimal("0.01"))
+
+
+def community_split(*, total: Decimal, percent: Decimal) -> tuple[Decimal, Decimal]:
+    """(payout, community share) of a job total.
+
+    The share is rounded half-up to the cent and the payout is the rest, so the
+    two add up to the total exactly; with 0 <= percent <= 100 neither is negative.
+    """
+    total = to_money(total)
+    share = to_money(total * percent / 100)
+    return total - share, share
+
+
+def payout_request(*, job: Job) -> Payout | None:
+    """Record what a handed-over job pays its co-op, and queue the transfer.
+
+    Call it inside the transaction that hands the job over. Only card-paid
+    orders have payouts (at pickup the co-op is paid at the counter); None
+    otherwise. A co-op without a connected Stripe account is recorded as owed,
+    and paid once it connects one (see `payments_retry_due`). One payout per job.
+    """
+    if not Payment.objects.filter(order_id=job.order_id, status=Payment.Status.PAID).exists():
+        return None
+    percent = fund_percent()
+    amount, share = community_split(total=job.total, percent=percent)
+    payout, created = Payout.objects.get_or_create(
+        job=job,
+        defaults={
+            "producer": job.producer,
+            "amount": amount,
+            "community_share": share,
+            "community_percent": percent,
+            "status": Payout.Status.PENDING
+            if job.producer.stripe_account_id
+            else Payout.Status.OWED,
+        },
+    )
+    if created and payout.status == Payout.Status.PENDING:
+        send_payout.enqueue(payout_id=payout.pk)
+    return payout
+
+
+def _charge_id(payment: Payment) -> str:
+    """The charge the transfer is paid from; asked of Stripe if the webhook did not bring it."""
+    if payment.charge_id:
+        return payment.charge_id
+    intent = stripe_client().v1.payment_intents.retrieve(payment.payment_intent_id)
+    charge = intent.latest_charge
+    charge_id = charge if isinstance(charge, str) else getattr(charge, "id", "")
+    if charge_id:
+        Payment.objects.filter(pk=payment.pk).update(charge_id=charge_id)
+    return charge_id or ""
+
+
+def _finish(payout_id: int, **fields) -> Payout:
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update(of=("self",)).get(pk=payout_id)
+        for name, value in fields.items():
+            setattr(payout, name, value)
+        payout.next_attempt_at = None
+        payout.save(update_fields=[*fields, "next_attempt_at", "updated_at"])
+    return payout
+
+
+def payout_send(*, payout_id: int) -> str:
+    """Transfer one payout to its co-op's connected account; record what happened.
+
+    The transfer's idempotency key is `payout-job-<id>`: a retry after a lost
+    answer makes no second transfer. Failures are recorded with their error and
+    tried again later. Returns the payout's status.
+    """
+    payout = attempts.claim(Payout, payout_id, sent_field="stripe_transfer_id")
+    if payout is None:
+        return "skipped"
+    account = payout.producer.stripe_account_id
+    if not account:
+        return _finish(payout.pk, status=Payout.Status.OWED, error="").status
+    if payout.amount == 0:
+        # Nothing to move: the whole job went to the community fund.
+        return _finish(payout.pk, status=Payout.Status.PAID, paid_at=timezone.now()).status
+    job = payout.job
+    payment = Payment.objects.select_related("order").get(order_id=job.order_id)
+    number = payment.order.number
+    try:
+        charge = _charge_id(payment)
+        if not charge:
+            raise NoChargeYet("Stripe shows no charge for this order's payment yet.")
+        transfer = stripe_client().v1.transfers.create(
+            {
+                "amount": to_cents(payout.amount),
+                "currency": payment.currency,
+                "destination": account,
+                "transfer_group": number,
+                "source_transaction": charge,
+                "metadata": {"order_number": number, "job": str(job.pk)},
+            },
+            options={"idempotency_key": payout.idempotency_key},
+        )
+    except (stripe.StripeError, NoChargeYet) as exc:
+        logger.warning("payout %s failed: %s", payout.idempotency_key, exc)
+        attempts.record_failure(Payout, payout.pk, str(exc))
+        return Payout.Status.FAILED
+    return _finish(
+        payout.pk,
+        status=Payout.Status.PAID,
+        stripe_transfer_id=transfer.id,
+        destination=account,
+        error="",
+        paid_at=timezone.now(),
+    ).status

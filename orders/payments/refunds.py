@@ -1,0 +1,160 @@
+"""Giving card payments back: a whole order, or the lines of a job nobody else can make."""
+
+import logging
+from collections.abc import Iterable
+from decimal import Decimal
+
+import stripe
+from django.db import transaction
+from django.db.models import Sum
+
+from backend.money import from_cents, to_cents
+from orders.models import Job, Order, OrderLine, Payment, Refund
+from orders.payments import attempts
+from orders.payments.tasks import send_refund
+from orders.stripe_client import stripe_client
+
+logger = logging.getLogger(__name__)
+
+STRIPE_REFUND_STATUS = {
+    "succeeded": Refund.Status.SUCCEEDED,
+    "failed": Refund.Status.FAILED,
+    "canceled": Refund.Status.FAILED,
+    "pending": Refund.Status.PENDING,
+    "requires_action": Refund.Status.PENDING,
+}
+
+
+def refundable(order: Order) -> Decimal:
+    """What is left to give back: the paid amount less every refund asked for so far.
+
+    Refunds still waiting to be sent count too: they will be sent, and money is
+    never given back twice.
+    """
+    payment = Payment.objects.filter(order=order, status=Payment.Status.PAID).first()
+    if payment is None:
+        return Decimal("0")
+    asked = Refund.objects.filter(order=order).aggregate(total=Sum("amount"))["total"]
+    return payment.amount - (asked or Decimal("0"))
+
+
+def _refund(*, order: Order, job: Job | None, amount: Decimal, key: str, reason: str):
+    amount = min(amount, refundable(order))
+    if amount <= 0:
+        return None
+    refund, created = Refund.objects.get_or_create(
+        idempotency_key=key,
+        defaults={"order": order, "job": job, "amount": amount, "reason": reason[:240]},
+    )
+    if created:
+        send_refund.enqueue(refund_id=refund.pk)
+    return refund
+
+
+def refund_rest_of_order(*, order: Order, reason: str) -> Refund | None:
+    """Give back all of a card payment not yet given back. None if there is nothing to give.
+
+    Call it inside the transaction that holds the order's lock (cancelling the
+    order, or finding a payment for an order already closed). At most one such
+    refund per order: its key is `refund-<number>-rest`. The refund is sent by
+    a task enqueued in the same transaction.
+    """
+    return _refund(
+        order=order, job=None, amount=order.total, key=f"refund-{order.number}-rest", reason=reason
+    )
+
+
+def refund_for_lines(
+    *, order: Order, job: Job, lines: Iterable[OrderLine], reason: str
+) -> Refund | None:
+    """Give back what these lines of a job cost (a declined job nobody else can make).
+
+    Same rules as `refund_rest_of_order`; the key is `refund-<number>-job-<id>`,
+    one refund per declined job.
+    """
+    amount = sum((line.line_total for line in lines), Decimal("0"))
+    return _refund(
+        order=order,
+        job=job,
+        amount=amount,
+        key=f"refund-{order.number}-job-{job.pk}",
+        reason=reason,
+    )
+
+
+def refund_send(*, refund_id: int) -> str:
+    """Ask Stripe for a refund once; record what it said. Returns the refund's status.
+
+    A failure (Stripe unreachable, or answering an error) is recorded with the
+    error and tried again later with the same idempotency key.
+    """
+    refund = attempts.claim(Refund, refund_id, sent_field="stripe_refund_id")
+    if refund is None:
+        return "skipped"
+    payment = Payment.objects.select_related("order").get(order_id=refund.order_id)
+    try:
+        answer = stripe_client().v1.refunds.create(
+            {
+                "payment_intent": payment.payment_intent_id,
+                "amount": to_cents(refund.amount),
+                "reason": "requested_by_customer",
+                "metadata": {
+                    "order_number": payment.order.number,
+                    "refund": refund.idempotency_key,
+                },
+            },
+            options={"idempotency_key": refund.idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        logger.warning("refund %s failed: %s", refund.idempotency_key, exc)
+        attempts.record_failure(Refund, refund.pk, str(exc))
+        return Refund.Status.FAILED
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update(of=("self",)).get(pk=refund.pk)
+        refund.stripe_refund_id = answer.id
+        refund.status = STRIPE_REFUND_STATUS.get(answer.status, Refund.Status.PENDING)
+        refund.error = getattr(answer, "failure_reason", None) or ""
+        refund.next_attempt_at = None
+        refund.save(
+            update_fields=["stripe_refund_id", "status", "error", "next_attempt_at", "updated_at"]
+        )
+    return refund.status
+
+
+def refund_update_from_stripe(*, refund: dict) -> Refund | None:
+    """Record what Stripe says of a refund, read from Stripe itself, inside the caller's
+    transaction. A refund made outside this system (in Stripe's dashboard) is recorded
+    against its payment. Returns the refund, or None when it is not for one of our payments.
+    """
+    status = STRIPE_REFUND_STATUS.get(refund.get("status"), Refund.Status.PENDING)
+    error = refund.get("failure_reason") or ""
+    ours = Refund.objects.select_for_update(of=("self",)).filter(stripe_refund_id=refund["id"])
+    existing = ours.first()
+    if existing is None:
+        intent = refund.get("payment_intent")
+        intent_id = intent.get("id") if isinstance(intent, dict) else intent
+        payment = Payment.objects.filter(payment_intent_id=intent_id).exclude(payment_intent_id="")
+        payment = payment.select_related("order").first()
+        if payment is None:
+            return None
+        # Our own refund whose answer was lost carries its key in the metadata.
+        key = (refund.get("metadata") or {}).get("refund") or f"stripe-{refund['id']}"
+        existing, _ = Refund.objects.get_or_create(
+            idempotency_key=key,
+            defaults={
+                "order": payment.order,
+                "amount": from_cents(int(refund["amount"])),
+                "reason": "Refunded in Stripe",
+                "stripe_refund_id": refund["id"],
+                "status": status,
+                "error": error,
+            },
+        )
+    existing.stripe_refund_id = refund["id"]
+    existing.status = status
+    existing.error = error[:500]
+    existing.next_attempt_at = None
+    existing.save(
+        update_fields=["stripe_refund_id", "status", "error", "next_attempt_at", "updated_at"]
+    )
+    return existing
