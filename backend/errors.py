@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import OperationalError
+from django.db import DatabaseError, IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -50,9 +50,17 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, OperationalError):
-        # The database went away or timed out: the transaction was rolled back,
-        # so nothing is half-written and the client may retry.
+    elif isinstance(exc, IntegrityError):
+        # A race lost against a constraint (two clients taking the same slug at once):
+        # the transaction was rolled back and the state is as before.
+        logger.warning("integrity error: %s", exc)
+        return Response(
+            {"code": "conflict", "detail": "That clashed with a change made at the same time."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, DatabaseError):
+        # The database went away, timed out or failed: the transaction was rolled
+        # back, so nothing is half-written and the client may retry.
         logger.warning("database unavailable: %s", exc)
         return Response(
             {"code": "service_unavailable", "detail": "Please try again in a moment."},

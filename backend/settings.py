@@ -140,6 +140,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Webhooks to the co-ops ------------------------------------------------------
+
+# Off in production: webhook URLs must resolve to public addresses only, never to
+# loopback, private networks, link-local (cloud metadata) and the like.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", not PRODUCTION)
+
 # --- Background work -----------------------------------------------------------
 
 TASK_BACKEND = env("TASK_BACKEND", "django_tasks_db.DatabaseBackend")
@@ -237,6 +243,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("THROTTLE_AUTH", "10/min"),
+        "orders": env("THROTTLE_ORDERS", "20/min"),
     },
     # How many proxies in front of the app may be trusted for the client's address.
     "NUM_PROXIES": int(env("NUM_PROXIES", "0")),

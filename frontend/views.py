@@ -1,5 +1,6 @@
 """The residents' storefront. Views only read through selectors and write through services."""
 
+import math
 import secrets
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +21,7 @@ from catalog import selectors as catalog_selectors
 from catalog.exceptions import InsufficientStock
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product
+from frontend import sign_in_limit
 from frontend.cart import Cart
 from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm, SignUpForm
 from orders import selectors as order_selectors
@@ -347,8 +350,36 @@ def my_orders(request):
 
 
 class SignInView(LoginView):
+    """Sign in; too many wrong passwords for one name from one address answer 429."""
+
     template_name = "frontend/sign_in.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        wait = sign_in_limit.seconds_blocked(request, username)
+        if wait:
+            form = self.get_form()
+            # Refused before the password is looked at: no validation runs.
+            form._errors = ErrorDict()
+            form.cleaned_data = {}
+            minutes = math.ceil(wait / 60)
+            form.add_error(
+                None,
+                f"Too many attempts, try again in {minutes} minute{'' if minutes == 1 else 's'}.",
+            )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        sign_in_limit.record_failure(self.request, self.request.POST.get("username", ""))
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        sign_in_limit.clear(self.request, self.request.POST.get("username", ""))
+        return super().form_valid(form)
 
 
 def sign_up(request):

@@ -119,7 +119,10 @@ class Order(models.Model):
         return self.number
 
     def token_matches(self, token: str | None) -> bool:
-        return bool(token) and secrets.compare_digest(self.access_token, str(token))
+        # Compared as bytes: compare_digest refuses str with non-ASCII characters.
+        return bool(token) and secrets.compare_digest(
+            self.access_token.encode(), str(token).encode()
+        )
 
     @property
     def is_open(self) -> bool:

@@ -18,12 +18,14 @@ import http.client
 import json
 import logging
 import random
+import socket
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
@@ -32,6 +34,7 @@ from django.utils import timezone
 from orders.dispatch import sign, webhook_active
 from orders.models import Job, Order, WebhookAttempt, WebhookDelivery
 from producers.models import Membership, Producer
+from producers.webhooks import Target, vetted_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +91,69 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _connect_to(targets: list[Target]):
+    """A stand-in for `socket.create_connection` that ignores the host name it is
+    given and connects to the addresses vetted for it, in order, so what was
+    checked is what is reached (no second DNS lookup between check and connect)."""
+
+    def create_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
+        error: OSError | None = None
+        for target in targets:
+            sock = socket.socket(target.family, socket.SOCK_STREAM)
+            try:
+                if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+                    sock.settimeout(timeout)
+                if source_address:
+                    sock.bind(source_address)
+                sock.connect(target.sockaddr)
+            except OSError as exc:
+                sock.close()
+                error = exc
+                continue
+            return sock
+        raise error or OSError("no address to connect to")
+
+    return create_connection
+
+
+def _pinned(connection_class, targets: list[Target]):
+    def make(host, **kwargs):
+        connection = connection_class(host, **kwargs)
+        # TLS still verifies the certificate against the URL's host name.
+        connection._create_connection = _connect_to(targets)
+        return connection
+
+    return make
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, targets: list[Target]):
+        super().__init__()
+        self._targets = targets
+
+    def http_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPConnection, self._targets), req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, targets: list[Target]):
+        super().__init__()
+        self._targets = targets
+
+    def https_open(self, req):
+        return self.do_open(
+            _pinned(http.client.HTTPSConnection, self._targets), req, context=self._context
+        )
+
+
+def _opener_for(targets: list[Target]):
+    """No proxies (they would connect elsewhere than the vetted address), no redirects."""
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
+        _NoRedirects,
+        _PinnedHTTPHandler(targets),
+        _PinnedHTTPSHandler(targets),
+    )
 
 
 @dataclass(frozen=True)
@@ -126,15 +191,26 @@ def _drain(response) -> None:
 
 
 def post_webhook(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
-    """POST once. Never raises for anything the network or the receiver can do."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    """POST once. Never raises for anything the network or the receiver can do.
+
+    The URL is checked again here (see `producers.webhooks`): a refused address is
+    a failed attempt, and the connection goes to the addresses that were checked.
+    """
     started = time.monotonic()
 
     def elapsed() -> int:
         return int((time.monotonic() - started) * 1000)
 
     try:
-        response = _opener.open(request, timeout=TIMEOUT_SECONDS)
+        targets = vetted_addresses(url)
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
+        if exc.code != "unresolvable":
+            reason = f"Refused: {reason}"
+        return Outcome(status_code=None, error=reason[:500], duration_ms=elapsed())
+    try:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        response = _opener_for(targets).open(request, timeout=TIMEOUT_SECONDS)
     except urllib.error.HTTPError as exc:
         response = exc  # an answer all the same, only not a 2xx
     except (OSError, http.client.HTTPException, ValueError) as exc:

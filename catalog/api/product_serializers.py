@@ -78,7 +78,7 @@ class ProductSerializer(serializers.ModelSerializer):
     """A product as lists show it: producer, category, price, availability, first picture."""
 
     producer = ProducerRefSerializer(read_only=True)
-    category = CategorySerializer(read_only=True)
+    category = CategorySerializer(read_only=True, allow_null=True)
     availability = serializers.SerializerMethodField()
     image = serializers.SerializerMethodField()
 

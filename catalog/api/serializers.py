@@ -105,8 +105,10 @@ class StockBalanceSerializer(serializers.ModelSerializer):
 class StockMovementSerializer(serializers.ModelSerializer):
     material = serializers.SlugRelatedField(slug_field="sku", read_only=True)
     location = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    producer = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    producer = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = StockMovement

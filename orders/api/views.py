@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from orders import payments, selectors, services
 from orders.api.serializers import (
@@ -49,11 +50,18 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     lookup_field = "number"
     serializer_class = OrderSerializer
+    throttle_scope = "orders"
 
     def get_permissions(self):
         if self.action in ("create", "retrieve", "cancel"):
             return [AllowAny()]
         return [IsAuthenticated()]
+
+    def get_throttles(self):
+        # Placing an order reserves stock: one client may place only so many a minute.
+        if self.action == "create":
+            return [ScopedRateThrottle()]
+        return super().get_throttles()
 
     def get_queryset(self):
         return selectors.orders_of(self.request.user)

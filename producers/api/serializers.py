@@ -1,7 +1,9 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from producers.models import Capability, Membership, Producer
+from producers.webhooks import check_webhook_url
 
 User = get_user_model()
 
@@ -33,6 +35,9 @@ class ProducerPublicSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+        # Read-only fields lose `allow_blank`, and with it the schema's "or empty" for
+        # formatted strings: an empty website is not a URI.
+        extra_kwargs = {"website": {"allow_blank": True}}
 
 
 class ProducerPrivateSerializer(ProducerPublicSerializer):
@@ -50,6 +55,9 @@ class ProducerPrivateSerializer(ProducerPublicSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            name: {"allow_blank": True} for name in ("website", "contact_email", "webhook_url")
+        }
 
 
 class ProducerWriteSerializer(serializers.ModelSerializer):
@@ -77,8 +85,11 @@ class ProducerWriteSerializer(serializers.ModelSerializer):
         ]
 
     def validate_webhook_url(self, value: str) -> str:
-        if value and not value.lower().startswith(("https://", "http://")):
-            raise serializers.ValidationError("Use an http:// or https:// address.")
+        if value:
+            try:
+                check_webhook_url(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
         return value
 
     def validate(self, attrs):

@@ -27,6 +27,8 @@ from producers.models import WEBHOOK_SECRET_GRACE, Capability, Membership, Produ
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token."""
 
+    # Open to anyone, as ObtainAuthToken is; said explicitly so the schema says so too.
+    permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
@@ -67,7 +69,17 @@ class ProducerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if not permissions.can_manage(self.request.user, producer):
             self.permission_denied(self.request, message="Only the co-op's managers may do this.")
 
-    @extend_schema(responses=ProducerPrivateSerializer)
+    @extend_schema(
+        responses={
+            # Members and staff get the private fields; everyone else the public ones.
+            200: {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/ProducerPrivate"},
+                    {"$ref": "#/components/schemas/ProducerPublic"},
+                ]
+            }
+        }
+    )
     def retrieve(self, request, *args, **kwargs):
         return Response(self._output(self.get_object()).data)
 

@@ -1,0 +1,253 @@
+"""Faults injected in the middle of the work: the database failing or going away while an
+order is placed, and a task worker dying while a webhook is on its way.
+
+Stripe timing out is covered in tests/payments: a call that times out is retried with
+the same idempotency key and makes one session (test_checkout.py) and one transfer
+(test_payouts.py).
+"""
+
+import datetime
+import time
+
+import pytest
+from django.db import DatabaseError, connection
+from django.db.models import F
+
+from catalog.models import StockBalance, StockMovement
+from orders import services, tasks
+from orders.models import (
+    Allocation,
+    IdempotencyRecord,
+    Job,
+    JobTransition,
+    Order,
+    OrderLine,
+    WebhookAttempt,
+    WebhookDelivery,
+)
+
+# Fixtures: a stock product (stool) and one made to order from shared plywood (shelf).
+from tests.orders.conftest import plywood, shared_store, shelf, stool, woodshop  # noqa: F401
+from tests.orders.test_dispatch import Receiver, make_job, send
+
+pytestmark = pytest.mark.slow
+
+ORDERS = "/api/v1/orders/"
+
+
+def order_body(*lines):
+    return {
+        "contact": {"name": "Keisha Brown", "email": "keisha@example.org", "phone": "601-555-0142"},
+        "fulfilment": "pickup",
+        "payment_method": "pay_at_pickup",
+        "lines": [{"product": slug, "quantity": quantity} for slug, quantity in lines],
+    }
+
+
+def balances():
+    return sorted(
+        StockBalance.objects.values_list("material_id", "location_id", "on_hand", "reserved")
+    )
+
+
+def written():
+    """How many rows placing an order writes, table by table."""
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Order,
+            Job,
+            JobTransition,
+            OrderLine,
+            Allocation,
+            StockMovement,
+            IdempotencyRecord,
+            WebhookDelivery,
+        )
+    }
+
+
+# --- The database failing half-way through placing an order -----------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("stool", "shelf")
+def test_a_database_error_half_way_through_placing_an_order_writes_nothing(api, monkeypatch):
+    before, stock_before = written(), balances()
+    calls = []
+
+    def fail_once(objs, *args, **kwargs):
+        calls.append(objs)
+        raise DatabaseError("the disk is full")
+
+    # Stock is reserved by then: the order, its jobs and lines and the ledger rows exist.
+    monkeypatch.setattr(Allocation.objects, "bulk_create", fail_once)
+
+    response = api.post(
+        ORDERS,
+        order_body(("stool", 1), ("shelf", 1)),
+        format="json",
+        headers={"Idempotency-Key": "db-error-1"},
+    )
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable"
+
+    assert calls, "the fault was never reached"
+    assert written() == before
+    assert balances() == stock_before
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("stool", "shelf")
+def test_the_same_request_retried_after_a_database_error_places_one_order(api, monkeypatch):
+    original = Allocation.objects.bulk_create
+    failures = []
+
+    def fail_once(objs, *args, **kwargs):
+        if not failures:
+            failures.append(objs)
+            raise DatabaseError("the disk is full")
+        return original(objs, *args, **kwargs)
+
+    monkeypatch.setattr(Allocation.objects, "bulk_create", fail_once)
+    body, key = order_body(("stool", 1), ("shelf", 1)), {"Idempotency-Key": "db-error-2"}
+    assert api.post(ORDERS, body, format="json", headers=key).status_code == 503
+
+    retried = api.post(ORDERS, body, format="json", headers=key)
+    replayed = api.post(ORDERS, body, format="json", headers=key)
+
+    assert retried.status_code == 201
+    assert replayed.status_code == 201
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.json()["number"] == retried.json()["number"]
+    order = Order.objects.get()
+    assert order.number == retried.json()["number"]
+    assert order.lines.count() == 2
+    assert Allocation.objects.filter(job__order=order).count() == 2
+
+
+# --- The database connection killed in the middle of a checkout --------------------------
+
+
+def _kill_backend(pid: int) -> None:
+    """From a second connection, end the backend serving the first, and wait until it is gone."""
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+                if cursor.fetchone()[0] == 0:
+                    return
+                time.sleep(0.02)
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("stool", "shelf")
+def test_a_connection_killed_mid_checkout_answers_503_and_writes_nothing(api, monkeypatch):
+    reserve = services.stock_reserve
+    killed = []
+
+    def kill_then_reserve(**kwargs):
+        if not killed:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pid = cursor.fetchone()[0]
+            # The order, its jobs and lines are written (not committed) by now.
+            assert Order.objects.count() == 1
+            _kill_backend(pid)
+            killed.append(pid)
+        return reserve(**kwargs)
+
+    monkeypatch.setattr(services, "stock_reserve", kill_then_reserve)
+    before, stock_before = written(), balances()
+    try:
+        response = api.post(
+            ORDERS,
+            order_body(("stool", 1), ("shelf", 1)),
+            format="json",
+            headers={"Idempotency-Key": "killed-1"},
+        )
+
+        assert killed
+        assert response.status_code == 503
+        assert response.json()["code"] == "service_unavailable"
+        assert response.headers["Retry-After"] == "5"
+    finally:
+        connection.close()
+    assert written() == before
+    assert balances() == stock_before
+
+    monkeypatch.setattr(services, "stock_reserve", reserve)
+    retried = api.post(
+        ORDERS,
+        order_body(("stool", 1), ("shelf", 1)),
+        format="json",
+        headers={"Idempotency-Key": "killed-1"},
+    )
+    assert retried.status_code == 201
+    assert Order.objects.count() == 1
+
+
+# --- A worker dying in the middle of a webhook delivery -----------------------------------
+
+
+class WorkerKilled(Exception):
+    pass
+
+
+@pytest.fixture
+def endpoint():
+    """The co-op's webhook receiver on 127.0.0.1."""
+    endpoint = Receiver()
+    endpoint.start()
+    yield endpoint
+    endpoint.release.set()
+    endpoint.stop()
+
+
+@pytest.mark.django_db
+def test_a_delivery_whose_worker_died_mid_call_is_requeued_and_sent_with_the_same_id(
+    endpoint, monkeypatch
+):
+    job = make_job(receiver=endpoint)
+    interrupted = []
+
+    def die_mid_call(url, body, headers):
+        interrupted.append(headers)
+        raise WorkerKilled()
+
+    monkeypatch.setattr(tasks, "post_webhook", die_mid_call)
+    delivery = send(job)
+    monkeypatch.undo()
+
+    # Claimed and counted, never recorded: the lease keeps other workers off it.
+    delivery.refresh_from_db()
+    assert len(interrupted) == 1
+    assert delivery.state == WebhookDelivery.State.PENDING
+    assert delivery.attempts == 1
+    assert not WebhookAttempt.objects.filter(delivery=delivery).exists()
+    assert endpoint.requests == []
+    assert tasks.requeue_stranded_deliveries() == 0
+    assert tasks.deliver_webhook.call(delivery_id=delivery.pk) == "skipped"
+
+    # Time passes beyond the lease and the stranded window: housekeeping picks it up.
+    later = tasks.ATTEMPT_LEASE + tasks.STRANDED_AFTER + datetime.timedelta(seconds=1)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=F("next_attempt_at") - later
+    )
+    assert tasks.requeue_stranded_deliveries() == 1
+
+    (request,) = endpoint.requests
+    assert request.verified
+    assert request.headers["webhook-id"] == interrupted[0]["webhook-id"] == delivery.message_id
+    delivery.refresh_from_db()
+    assert delivery.state == WebhookDelivery.State.DELIVERED
+    assert delivery.attempts == 2
+    assert list(delivery.attempt_log.values_list("number", "status_code")) == [(2, 200)]
+    assert tasks.requeue_stranded_deliveries() == 0

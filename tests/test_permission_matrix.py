@@ -1,0 +1,387 @@
+"""Who may call which API route: one table, checked against every route in the URL conf.
+
+Each row is `(route name, method, target)`. The target says whose objects fill the URL
+kwargs (and the body, for writes): "A" for co-op A's, "B" for co-op B's (the *other*
+co-op, as seen by co-op A's member and manager), "-" for routes with no co-op's object.
+Routes that take a co-op's object need both an "A" and a "B" row.
+
+A write is answered with a minimal body: the point is 401/403/404 against "allowed past
+permissions", where a 400 or 409 counts as allowed. Every request runs in a savepoint
+that is rolled back, so each one sees the same data.
+"""
+
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from catalog.models import Product, StockMovement
+from catalog.services.images import product_image_add
+from catalog.services.products import product_stock_receive
+from catalog.services.stock import stock_receive
+from orders.models import WebhookDelivery
+from orders.services import Contact, order_place
+from producers.models import Membership
+from producers.permissions import forget_roles
+from tests.factories import (
+    CapabilityFactory,
+    CategoryFactory,
+    FabLabFactory,
+    MaterialFactory,
+    MembershipFactory,
+    ProducerFactory,
+    SharedLocationFactory,
+    StockLocationFactory,
+    UserFactory,
+    make_product,
+)
+
+pytestmark = pytest.mark.django_db
+
+API_PREFIX = "api/v1/"
+# Stripe's webhook authenticates by signature, not by user: its own tests cover it.
+SKIPPED_ROUTES = {"stripe-webhook"}
+ROLES = ("anon", "resident", "member", "manager", "fablab", "staff")
+WRITE_METHODS = ("post", "put", "patch", "delete")
+# Past the permission checks: done, or refused for the body or the state, not the caller.
+PASSED = frozenset({200, 201, 204, 400, 409})
+SHARED_OBJECT_ROUTES = {"capability-detail", "category-detail", "material-detail"}
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def roles(anon, resident, member, manager, fablab, staff):
+    return dict(zip(ROLES, (anon, resident, member, manager, fablab, staff), strict=True))
+
+
+# The answers: who gets what, route by route.
+MATRIX = {
+    ("root", "get", "-"): everyone(200),
+    ("auth-token", "post", "-"): everyone(400),
+    ("me", "get", "-"): roles(401, 200, 200, 200, 200, 200),
+    # Producers: public read; managers edit their own; staff add and edit all.
+    ("producer-list", "get", "-"): everyone(200),
+    ("producer-list", "post", "-"): roles(401, 403, 403, 403, 403, 400),
+    ("producer-detail", "get", "A"): everyone(200),
+    ("producer-detail", "get", "B"): everyone(200),
+    ("producer-detail", "patch", "A"): roles(401, 403, 403, 200, 403, 200),
+    ("producer-detail", "patch", "B"): roles(401, 403, 403, 403, 403, 200),
+    ("producer-members", "get", "A"): roles(401, 403, 200, 200, 403, 200),
+    ("producer-members", "get", "B"): roles(401, 403, 403, 403, 403, 200),
+    ("producer-members", "post", "A"): roles(401, 403, 403, 201, 403, 201),
+    ("producer-members", "post", "B"): roles(401, 403, 403, 403, 403, 201),
+    ("producer-member-detail", "patch", "A"): roles(401, 403, 403, PASSED, 403, PASSED),
+    ("producer-member-detail", "patch", "B"): roles(401, 403, 403, 403, 403, PASSED),
+    ("producer-member-detail", "delete", "A"): roles(401, 403, 403, PASSED, 403, PASSED),
+    ("producer-member-detail", "delete", "B"): roles(401, 403, 403, 403, 403, PASSED),
+    ("producer-rotate-webhook-secret", "post", "A"): roles(401, 403, 403, 200, 403, 200),
+    ("producer-rotate-webhook-secret", "post", "B"): roles(401, 403, 403, 403, 403, 200),
+    ("producer-webhook-deliveries", "get", "A"): roles(401, 403, 200, 200, 403, 200),
+    ("producer-webhook-deliveries", "get", "B"): roles(401, 403, 403, 403, 403, 200),
+    ("capability-list", "get", "-"): everyone(200),
+    ("capability-detail", "get", "-"): everyone(200),
+    ("category-list", "get", "-"): everyone(200),
+    ("category-detail", "get", "-"): everyone(200),
+    # Products: the detail row points at each co-op's draft, the others at published goods.
+    ("product-list", "get", "-"): everyone(200),
+    ("product-list", "post", "A"): roles(401, 403, 201, 201, 201, 400),
+    ("product-list", "post", "B"): roles(401, 403, 403, 403, 403, 201),
+    ("product-detail", "get", "A"): roles(404, 404, 200, 200, 404, 200),
+    ("product-detail", "get", "B"): roles(404, 404, 404, 404, 404, 200),
+    ("product-detail", "patch", "A"): roles(401, 404, 200, 200, 404, 200),
+    ("product-detail", "patch", "B"): roles(401, 404, 404, 404, 404, 200),
+    ("product-detail", "delete", "A"): roles(401, 404, 204, 204, 404, 204),
+    ("product-detail", "delete", "B"): roles(401, 404, 404, 404, 404, 204),
+    ("product-bom", "get", "A"): everyone(200),
+    ("product-bom", "get", "B"): everyone(200),
+    ("product-bom", "put", "A"): roles(401, 403, 200, 200, 403, 200),
+    ("product-bom", "put", "B"): roles(401, 403, 403, 403, 403, 200),
+    ("product-stock", "get", "A"): roles(401, 403, 200, 200, 403, 200),
+    ("product-stock", "get", "B"): roles(401, 403, 403, 403, 403, 200),
+    ("product-stock", "post", "A"): roles(401, 403, 201, 201, 403, 201),
+    ("product-stock", "post", "B"): roles(401, 403, 403, 403, 403, 201),
+    ("product-images", "get", "A"): roles(401, 403, 200, 200, 403, 200),
+    ("product-images", "get", "B"): roles(401, 403, 403, 403, 403, 200),
+    ("product-images", "post", "A"): roles(401, 403, 400, 400, 403, 400),
+    ("product-images", "post", "B"): roles(401, 403, 403, 403, 403, 400),
+    ("product-image-detail", "patch", "A"): roles(401, 403, 200, 200, 403, 200),
+    ("product-image-detail", "patch", "B"): roles(401, 403, 403, 403, 403, 200),
+    ("product-image-detail", "delete", "A"): roles(401, 403, 204, 204, 403, 204),
+    ("product-image-detail", "delete", "B"): roles(401, 403, 403, 403, 403, 204),
+    # Materials: anyone reads; Fab Lab staff (and platform staff) write.
+    ("material-list", "get", "-"): everyone(200),
+    ("material-list", "post", "-"): roles(401, 403, 403, 403, 400, 400),
+    ("material-detail", "get", "-"): everyone(200),
+    ("material-detail", "patch", "-"): roles(401, 403, 403, 403, 200, 200),
+    # Stock: network members only; another co-op's shelf reads as unknown (404, or 400
+    # when named in a body).
+    ("stock-location-list", "get", "-"): roles(401, 403, 200, 200, 200, 200),
+    ("stock-location-list", "post", "A"): roles(401, 403, 201, 201, 403, 201),
+    ("stock-location-list", "post", "B"): roles(401, 403, 403, 403, 403, 201),
+    ("stock-location-detail", "get", "A"): roles(401, 403, 200, 200, 404, 200),
+    ("stock-location-detail", "get", "B"): roles(401, 403, 404, 404, 404, 200),
+    ("stock-balance-list", "get", "-"): roles(401, 403, 200, 200, 200, 200),
+    ("stock-movement-list", "get", "-"): roles(401, 403, 200, 200, 200, 200),
+    ("stock-movement-detail", "get", "A"): roles(401, 403, 200, 200, 404, 200),
+    ("stock-movement-detail", "get", "B"): roles(401, 403, 404, 404, 404, 200),
+    ("stock-receipts", "post", "A"): roles(401, 403, 201, 201, 400, 201),
+    ("stock-receipts", "post", "B"): roles(401, 403, 400, 400, 400, 201),
+    ("stock-drawdowns", "post", "A"): roles(401, 403, 201, 201, 400, 201),
+    ("stock-drawdowns", "post", "B"): roles(401, 403, 400, 400, 400, 201),
+    ("stock-adjustments", "post", "A"): roles(401, 403, 201, 201, 400, 201),
+    ("stock-adjustments", "post", "B"): roles(401, 403, 400, 400, 400, 201),
+    ("stock-transfers", "post", "A"): roles(401, 403, 201, 201, 400, 201),
+    ("stock-transfers", "post", "B"): roles(401, 403, 400, 400, 400, 201),
+    ("report-materials-usage", "get", "-"): roles(401, 403, 200, 200, 200, 200),
+    ("report-community-wealth", "get", "-"): everyone(200),
+    # Orders: anyone places one; only its customer (or staff) sees it, others get 404.
+    ("order-list", "get", "-"): roles(401, 200, 200, 200, 200, 200),
+    ("order-list", "post", "-"): everyone(201),
+    ("order-detail", "get", "A"): roles(404, 200, 404, 404, 404, 200),
+    ("order-detail", "get", "B"): roles(404, 404, 404, 404, 404, 200),
+    ("order-cancel", "post", "A"): roles(404, 200, 404, 404, 404, 200),
+    ("order-cancel", "post", "B"): roles(404, 404, 404, 404, 404, 200),
+    ("order-checkout", "post", "A"): roles(404, PASSED, 404, 404, 404, PASSED),
+    ("order-checkout", "post", "B"): roles(404, 404, 404, 404, 404, PASSED),
+    # Jobs: the producer's members move them; everyone else does not see them.
+    ("job-list", "get", "-"): roles(401, 200, 200, 200, 200, 200),
+    ("job-detail", "get", "A"): roles(401, 404, 200, 200, 404, 200),
+    ("job-detail", "get", "B"): roles(401, 404, 404, 404, 404, 200),
+}
+for _action in ("accept", "decline", "start", "ready", "hand-over"):
+    MATRIX[(f"job-{_action}", "post", "A")] = roles(401, 404, PASSED, PASSED, 404, PASSED)
+    MATRIX[(f"job-{_action}", "post", "B")] = roles(401, 404, 404, 404, 404, PASSED)
+
+
+def api_routes():
+    """(name, kwarg names, methods) of every route under `api/v1/`, read from the URL conf."""
+    found = []
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and route.startswith(API_PREFIX):
+                found.append(
+                    (pattern.name, set(pattern.pattern.regex.groupindex), _methods(pattern))
+                )
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def _methods(pattern: URLPattern) -> set[str]:
+    callback = pattern.callback
+    actions = getattr(callback, "actions", None)
+    if actions:
+        # DRF adds HEAD to this dict on the first GET; HEAD answers as GET does.
+        return set(actions) & {"get", *WRITE_METHODS}
+    view_class = callback.view_class
+    return {m for m in ("get", *WRITE_METHODS) if hasattr(view_class, m)}
+
+
+def jpeg_upload() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 200)).save(buffer, format="JPEG")
+    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+class Side:
+    """One co-op's objects."""
+
+    def __init__(self, name: str, material, buyer):
+        self.producer = ProducerFactory(
+            slug=f"coop-{name}", name=f"Co-op {name}", contact_email=f"private-{name}@example.net"
+        )
+        self.manager = MembershipFactory(
+            producer=self.producer, role=Membership.Role.MANAGER, user=UserFactory()
+        ).user
+        self.membership = MembershipFactory(producer=self.producer, user=UserFactory())
+        self.product = make_product(producer=self.producer, title=f"Stool {name}")
+        product_stock_receive(product=self.product, quantity=5, by=None, reason="made")
+        self.draft = make_product(
+            producer=self.producer,
+            title=f"Secret {name}",
+            slug=f"secret-draft-{name}",
+            status=Product.Status.DRAFT,
+        )
+        self.image = product_image_add(
+            product=self.product, upload=jpeg_upload(), alt_text="A stool"
+        )
+        self.shelf = StockLocationFactory(producer=self.producer, code=f"private-shelf-{name}")
+        stock_receive(material=material, location=self.shelf, quantity="5", by=None, reason="in")
+        self.movement = StockMovement.objects.filter(location=self.shelf).latest("id")
+        self.order = order_place(
+            customer=buyer,
+            contact=Contact(name="Keisha Brown", email="keisha@example.org"),
+            lines=[(self.product, 1)],
+            fulfilment="pickup",
+            payment_method="pay_at_pickup",
+        )
+        self.job = self.order.jobs.get()
+        self.delivery = WebhookDelivery.objects.create(
+            producer=self.producer,
+            job=self.job,
+            event="job.routed",
+            message_id=f"msg-private-{name}",
+            payload={},
+        )
+
+    def markers(self) -> list[str]:
+        """What only this co-op's members (and platform staff) may read."""
+        return [
+            self.producer.contact_email,
+            self.shelf.code,
+            self.draft.slug,
+            self.order.number,
+            self.delivery.message_id,
+        ]
+
+
+class World:
+    def __init__(self):
+        fablab = FabLabFactory()
+        self.shared = SharedLocationFactory(producer=fablab, code="shared-store")
+        self.material = MaterialFactory(sku="PLY-SHARED")
+        stock_receive(
+            material=self.material, location=self.shared, quantity="20", by=None, reason="in"
+        )
+        self.capability = CapabilityFactory(slug="woodworking")
+        self.category = CategoryFactory(slug="furniture")
+        self.resident = UserFactory(username="resident")
+        self.a = Side("a", self.material, buyer=self.resident)
+        self.b = Side("b", self.material, buyer=UserFactory(username="buyer-b"))
+        self.users = {
+            "anon": None,
+            "resident": self.resident,
+            "member": self.a.membership.user,
+            "manager": self.a.manager,
+            "fablab": MembershipFactory(producer=fablab, user=UserFactory()).user,
+            "staff": UserFactory(username="platform", is_staff=True),
+        }
+
+    def kwargs(self, name: str, names: set[str], side: Side | None) -> dict:
+        if side is None:
+            slug = self.capability.slug if name == "capability-detail" else self.category.slug
+            values = {"slug": slug, "sku": self.material.sku}
+            return {key: values[key] for key in names}
+        values = {
+            "slug": self._slug(name, side),
+            "code": side.shelf.code,
+            "number": side.order.number,
+            "membership_id": side.membership.pk,
+            "pk": self._pk(name, side),
+        }
+        return {key: values[key] for key in names}
+
+    @staticmethod
+    def _slug(name: str, side: Side) -> str:
+        if name == "product-detail":
+            return side.draft.slug
+        if name.startswith("product-"):
+            return side.product.slug
+        return side.producer.slug
+
+    @staticmethod
+    def _pk(name: str, side: Side) -> int:
+        if name.startswith("job-"):
+            return side.job.pk
+        if name == "stock-movement-detail":
+            return side.movement.pk
+        return side.image.pk
+
+    def body(self, name: str, side: Side | None) -> dict:
+        location = side.shelf.code if side else None
+        stock = {"material": self.material.sku, "reason": "checking", "quantity": "1"}
+        bodies = {
+            "producer-members": {"username": "resident"},
+            "producer-member-detail": {"role": "manager"},
+            "product-list": {"title": "A new lamp", "price": "10.00"}
+            | ({"producer": self.b.producer.slug} if side is self.b else {}),
+            "product-bom": {"lines": []},
+            "product-stock": {"action": "receipt", "quantity": "1", "reason": "made"},
+            "product-image-detail": {"alt_text": "A stool, side view"},
+            "stock-location-list": {
+                "code": "new-shelf",
+                "name": "New shelf",
+                "shared": False,
+                "producer": side.producer.slug if side else None,
+            },
+            "stock-receipts": {**stock, "location": location},
+            "stock-drawdowns": {**stock, "location": location},
+            "stock-adjustments": {**stock, "location": location, "counted": "3"},
+            "stock-transfers": {**stock, "source": location, "destination": self.shared.code},
+            "order-list": {
+                "lines": [{"product": self.a.product.slug, "quantity": 1}],
+                "contact": {"name": "Pat Doe", "email": "pat@example.org"},
+                "fulfilment": "pickup",
+                "payment_method": "pay_at_pickup",
+            },
+            "job-decline": {"reason": "No time this week"},
+        }
+        return bodies.get(name, {})
+
+
+def call(api, user, method: str, url: str, body: dict):
+    if user is not None:
+        forget_roles(user)
+    api.force_authenticate(user=user)
+    with transaction.atomic():
+        if method == "get":
+            response = api.get(url)
+        else:
+            response = getattr(api, method)(url, body, format="json")
+        transaction.set_rollback(True)
+    return response
+
+
+def test_every_api_route_answers_each_role_as_the_permission_table_says(api, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    world = World()
+    sides = {"A": world.a, "B": world.b, "-": None}
+    routes = [r for r in api_routes() if r[0] not in SKIPPED_ROUTES]
+    assert len(routes) > 40, "the walk of the URL conf found too few routes"
+
+    problems = []
+    seen = set()
+    for name, kwarg_names, methods in routes:
+        for method in sorted(methods):
+            targets = [t for t in sides if (name, method, t) in MATRIX]
+            if not targets:
+                problems.append(f"new route without a permission row: {name} {method.upper()}")
+                continue
+            owned = bool(kwarg_names) and name not in SHARED_OBJECT_ROUTES
+            if owned and set(targets) != {"A", "B"}:
+                problems.append(f"{name} {method.upper()} needs both an A and a B row")
+            for target in targets:
+                seen.add((name, method, target))
+                side = sides[target]
+                url = reverse(f"api:{name}", kwargs=world.kwargs(name, kwarg_names, side))
+                body = world.body(name, side)
+                sent = url + json.dumps(body)
+                for role, expected in MATRIX[(name, method, target)].items():
+                    response = call(api, world.users[role], method, url, body)
+                    allowed = expected if isinstance(expected, frozenset) else {expected}
+                    if response.status_code not in allowed:
+                        problems.append(
+                            f"{method.upper()} {url} [{target}] as {role}: "
+                            f"{response.status_code}, expected {sorted(allowed)}"
+                        )
+                    if role == "staff":
+                        continue
+                    text = response.content.decode(errors="replace")
+                    # What the caller sent itself (a code in a 400 body) is no leak.
+                    for marker in world.b.markers():
+                        if marker in text and marker not in sent:
+                            problems.append(f"{method.upper()} {url} as {role} leaks {marker!r}")
+
+    stale = set(MATRIX) - seen
+    problems.extend(f"row for a route that is gone: {row}" for row in sorted(stale))
+    assert not problems, "\n".join(problems)
