@@ -30,15 +30,21 @@ def seconds_blocked(request, username: str) -> int:
     """How long this address and name must still wait; 0 when they may try."""
     key = _key(request, username)
     state = cache.get_many([key, key + ":until"])
-    if state.get(key, 0) < MAX_FAILURES or key + ":until" not in state:
+    until = state.get(key + ":until")
+    # The window's end is judged by the stored time, not only by the cache's own
+    # expiry, so every cache backend (memory, Redis) ends it at the same moment.
+    if until is None or until <= time.time() or state.get(key, 0) < MAX_FAILURES:
         return 0
-    return max(1, math.ceil(state[key + ":until"] - time.time()))
+    return max(1, math.ceil(until - time.time()))
 
 
 def record_failure(request, username: str) -> None:
     """Count one failure. The window opens with the first failure and does not slide;
     `add` then `incr` keeps the count right when tries arrive at once."""
     key = _key(request, username)
+    until = cache.get(key + ":until")
+    if until is not None and until <= time.time():
+        cache.delete_many([key, key + ":until"])  # the last window is over: start afresh
     cache.add(key + ":until", time.time() + WINDOW_SECONDS, timeout=WINDOW_SECONDS)
     cache.add(key, 0, timeout=WINDOW_SECONDS)
     try:
