@@ -310,13 +310,9 @@ def order_pay(request, number):
 
 def _order_for(request, number) -> Order:
     """The owner, staff, or whoever holds the order's token; a 404 for everyone else."""
-    order = order_selectors.with_details(Order.objects.filter(number=number)).first()
-    if order is None:
-        raise Http404
-    user = request.user
-    owner = user.is_authenticated and order.customer_id == user.pk
     token = request.GET.get("token") or request.POST.get("token")
-    if not (owner or user.is_staff or order.token_matches(token)):
+    order = order_selectors.order_for(number=number, user=request.user, token=token)
+    if order is None:
         raise Http404
     return order
 

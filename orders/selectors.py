@@ -50,3 +50,15 @@ def deliveries_for(*, producer_ids=None) -> QuerySet[WebhookDelivery]:
     if producer_ids is not None:
         deliveries = deliveries.filter(producer_id__in=producer_ids)
     return deliveries.order_by("-created_at", "-id")
+
+
+def order_for(*, number: str, user, token: str | None) -> Order | None:
+    """The order if this user may follow it: its customer, platform staff, or whoever
+    holds its access token (compared in constant time). None for everyone else."""
+    order = with_details(Order.objects.filter(number=number)).first()
+    if order is None:
+        return None
+    owner = user.is_authenticated and order.customer_id == user.pk
+    if owner or permissions.is_platform_staff(user) or order.token_matches(token):
+        return order
+    return None

@@ -35,14 +35,12 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 
 def order_for_request(request, number: str) -> Order:
     """The owner, staff, or anyone holding the token; everyone else gets a 404."""
-    order = selectors.with_details(Order.objects.filter(number=number)).first()
+    order = selectors.order_for(
+        number=number, user=request.user, token=request.query_params.get("token")
+    )
     if order is None:
         raise NotFound()
-    user = request.user
-    owner = user.is_authenticated and order.customer_id == user.pk
-    if owner or is_platform_staff(user) or order.token_matches(request.query_params.get("token")):
-        return order
-    raise NotFound()
+    return order
 
 
 class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
