@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.text import slugify
 
+from catalog.caching import catalog_changed
 from catalog.demo_images import DRAWINGS, draw_product
 from catalog.images import prepare_image
 from catalog.models import (
@@ -103,6 +104,7 @@ def seed_bulk_products(
         added += size
         if progress:
             progress(added, missing)
+    catalog_changed()  # bulk inserts send no signals
     return added
 
 

@@ -358,8 +358,11 @@ class Product(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "-created_at"], name="product_status_newest"),
-            models.Index(fields=["status", "price"], name="product_status_price"),
+            # Each sort of the list, ending in the id, so a page (or a cursor) is a
+            # range read from one index.
+            models.Index(fields=["status", "-created_at", "-id"], name="product_status_newest"),
+            models.Index(fields=["status", "price", "id"], name="product_status_price"),
+            models.Index(fields=["status", "title", "id"], name="product_status_title"),
             models.Index(fields=["producer", "status"], name="product_producer_status"),
         ]
         constraints = [

@@ -3,14 +3,16 @@
 import datetime
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import (
     Case,
     DecimalField,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
+    Func,
     JSONField,
     OuterRef,
     Prefetch,
@@ -21,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 
 from catalog.models import (
     BillOfMaterialsLine,
@@ -174,10 +176,20 @@ PRODUCT_ORDERINGS = {
 }
 
 
+class _JSONValue(Func):
+    """A JSON column nested as JSON inside `JSONObject` (SQLite would nest it as text)."""
+
+    function = "json"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.get_source_expressions()[0])
+
+
 def product_list(*, user) -> QuerySet[Product]:
     """Products the user may see, with what a list shows already joined or annotated.
 
-    Each row carries its producer and category (joined), its first image and
+    Each row carries its producer and category (joined), its first image (`cover`) and
     its ready-made stock (annotated), so a page costs the same few queries
     whatever its size. Made-to-order availability is added per page by
     `with_availability`.
@@ -195,12 +207,18 @@ def product_list(*, user) -> QuerySet[Product]:
         .select_related("producer", "category")
         .annotate(
             stock_available=Coalesce(Subquery(stock, output_field=QTY), Value(Decimal("0"))),
-            first_image_name=Subquery(first_image.values("image")[:1]),
-            first_image_alt=Subquery(first_image.values("alt_text")[:1]),
-            first_image_width=Subquery(first_image.values("width")[:1]),
-            first_image_height=Subquery(first_image.values("height")[:1]),
-            first_image_renditions=Subquery(
-                first_image.values("renditions")[:1], output_field=JSONField()
+            # One subquery for the whole picture rather than one per column.
+            cover=Subquery(
+                first_image.values(
+                    data=JSONObject(
+                        name="image",
+                        alt_text="alt_text",
+                        width="width",
+                        height="height",
+                        renditions=_JSONValue("renditions"),
+                    )
+                )[:1],
+                output_field=JSONField(),
             ),
         )
         .prefetch_related(
@@ -212,8 +230,23 @@ def product_list(*, user) -> QuerySet[Product]:
     )
 
 
+def sees_public_catalog(user) -> bool:
+    """Whether the user sees what anonymous visitors see (no drafts of their own)."""
+    return not permissions.is_platform_staff(user) and not permissions.producer_ids_for(user)
+
+
 def product_detail(*, user) -> QuerySet[Product]:
     return product_list(user=user).prefetch_related("images", "required_capabilities")
+
+
+class _StoredSearchVector(Expression):
+    """The product's `search_vector` column, which only PostgreSQL has (migration 0005)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name('search_vector')}", []
 
 
 def product_search(products: QuerySet[Product], query: str) -> QuerySet[Product]:
@@ -223,7 +256,7 @@ def product_search(products: QuerySet[Product], query: str) -> QuerySet[Product]
         return products
     if connection.vendor == "postgresql":
         search_query = SearchQuery(query, config="english", search_type="websearch")
-        vector = SearchVector("search_text", config="english")
+        vector = _StoredSearchVector()
         return (
             products.annotate(search=vector)
             .filter(search=search_query)

@@ -7,17 +7,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.forms.utils import ErrorDict
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from backend.money import format_quantity, to_money
 from catalog import selectors as catalog_selectors
+from catalog.caching import CachedCountPaginator, cached
 from catalog.exceptions import InsufficientStock
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product
@@ -61,29 +64,41 @@ def home(request):
 
 
 def product_list(request):
+    # Published goods look the same to everyone, so the results and the filter
+    # choices are cached until the catalog changes (see catalog.caching).
+    params = sorted((key, request.GET.getlist(key)) for key in request.GET)
+    results = mark_safe(cached(("storefront-results", params), lambda: _results(request.GET)))
+    if request.htmx and request.htmx.target == "results":
+        return HttpResponse(results)
+    categories, producers = cached(("storefront-filter-choices",), _filter_choices)
+    context = {
+        "results": results,
+        "current": {key: request.GET.get(key, "") for key in ProductFilter.base_filters},
+        "categories": categories,
+        "producers": producers,
+        "sorts": SORTS,
+    }
+    return render(request, "frontend/product_list.html", context)
+
+
+def _results(params) -> str:
+    """The `#results` part of the product list: the count, the cards and the page links."""
     filters = ProductFilter(
-        request.GET,
-        queryset=catalog_selectors.product_list(user=request.user).filter(
+        params,
+        queryset=catalog_selectors.product_list(user=AnonymousUser()).filter(
             status=Product.Status.PUBLISHED
         ),
     )
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(filters.qs, PAGE_SIZE).get_page(params.get("page"))
     catalog_selectors.with_availability(page.object_list)
-    query = request.GET.copy()
+    query = params.copy()
     query.pop("page", None)
-    context = {
-        "page": page,
-        "products": page.object_list,
-        "query": query.urlencode(),
-        "current": {key: request.GET.get(key, "") for key in ProductFilter.base_filters},
-        "categories": Category.objects.all(),
-        "producers": Producer.objects.active().only("slug", "name"),
-        "sorts": SORTS,
-    }
-    template = "frontend/product_list.html"
-    if request.htmx and request.htmx.target == "results":
-        template += "#results"
-    return render(request, template, context)
+    context = {"page": page, "products": page.object_list, "query": query.urlencode()}
+    return render_to_string("frontend/product_list.html#results", context)
+
+
+def _filter_choices() -> tuple[list[Category], list[Producer]]:
+    return list(Category.objects.all()), list(Producer.objects.active().only("slug", "name"))
 
 
 def product_detail(request, slug):

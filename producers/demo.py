@@ -170,3 +170,49 @@ def seed_producers(users: dict[str, object]) -> dict[str, Producer]:
             )
         producers[slug] = producer
     return producers
+
+
+# Extra co-ops for the benchmark network: (name, trade, capabilities).
+MORE_CO_OPS = [
+    ("Farish Street Furniture Co-op", "furniture", ["woodworking", "cnc_routing"]),
+    ("Lynch Street Laser Works", "laser", ["laser_cutting", "vinyl_cutting"]),
+    ("Medgar Evers Makers", "makers", ["3d_printing", "electronics"]),
+    ("Belhaven Stitch Collective", "stitch", ["sewing"]),
+    ("Fondren Print Shop Co-op", "print", ["screen_printing", "vinyl_cutting"]),
+    ("Pearl River Planters", "planters", ["growing", "woodworking"]),
+    ("Midtown Metal & Wood", "metal-wood", ["woodworking", "cnc_routing", "laser_cutting"]),
+    ("Georgetown Garden Co-op", "garden", ["growing"]),
+    ("Bailey Avenue Builders", "builders", ["woodworking"]),
+    ("Jackson Filament Guild", "filament", ["3d_printing"]),
+    ("Rankin Street Textiles", "textiles", ["sewing", "screen_printing"]),
+    ("Hinds County Crafters", "crafters", ["laser_cutting", "woodworking"]),
+    ("Dalton Street Sign Co-op", "signs", ["vinyl_cutting", "screen_printing"]),
+    ("Mill Street Makerspace Co-op", "makerspace", ["3d_printing", "laser_cutting"]),
+    ("Westside Bike & Fix Co-op", "bikes", ["electronics", "woodworking"]),
+    ("Robinson Road Repair Co-op", "repair", ["electronics"]),
+]
+
+
+def seed_more_co_ops(total: int) -> int:
+    """Grow the network to `total` active producers, for benchmarks. Returns how many were added."""
+    missing = total - Producer.objects.active().count()
+    added = 0
+    for index, (name, trade, capabilities) in enumerate(MORE_CO_OPS):
+        if added >= missing:
+            break
+        producer, created = Producer.objects.get_or_create(
+            slug=f"{trade}-co-op",
+            defaults={
+                "name": name,
+                "description": f"Worker-owned {trade.replace('-', ' ')} co-op in Jackson.",
+                "address": "Jackson, MS 39203",
+                "latitude": Decimal("32.2900") + Decimal(index) / 1000,
+                "longitude": Decimal("-90.2000") - Decimal(index) / 1000,
+                "contact_email": f"{trade}@example.org",
+                "max_open_jobs": 10,
+            },
+        )
+        if created:
+            producer.capabilities.set(Capability.objects.filter(slug__in=capabilities))
+            added += 1
+    return added

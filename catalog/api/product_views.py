@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from backend.pagination import KeysetPagination
 from catalog import selectors
 from catalog.api.product_serializers import (
     BillOfMaterialsInputSerializer,
@@ -15,6 +16,7 @@ from catalog.api.product_serializers import (
     ProductWriteSerializer,
 )
 from catalog.api.serializers import StockBalanceSerializer, StockMovementSerializer
+from catalog.caching import cached, product_count
 from catalog.filters import ProductFilter
 from catalog.models import BillOfMaterialsLine, Category, Product, StockBalance, StockMovement
 from catalog.services import products as services
@@ -35,11 +37,19 @@ class ProductStockSerializer(serializers.Serializer):
     movements = StockMovementSerializer(many=True)
 
 
+class ProductPagination(KeysetPagination):
+    """Keyset links, and totals cached until the catalog changes."""
+
+    def count_rows(self, queryset):
+        return product_count(queryset)
+
+
 class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Locally made goods. Everyone sees published ones; members also their own drafts."""
 
     lookup_field = "slug"
     filterset_class = ProductFilter
+    pagination_class = ProductPagination
 
     def get_queryset(self):
         if self.action == "list":
@@ -50,9 +60,19 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return ProductSerializer if self.action == "list" else ProductDetailSerializer
 
     def list(self, request, *args, **kwargs):
+        if not selectors.sees_public_catalog(request.user):
+            return self._list()
+        # Everyone outside the co-ops sees the same list: cache it until the
+        # catalog changes (see catalog.caching). The address carries every filter.
+        return Response(cached(("api-products", request.build_absolute_uri()), self._list_data))
+
+    def _list(self) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         selectors.with_availability(page)
         return self.get_paginated_response(ProductSerializer(page, many=True).data)
+
+    def _list_data(self) -> dict:
+        return dict(self._list().data)
 
     def retrieve(self, request, *args, **kwargs):
         product = self.get_object()

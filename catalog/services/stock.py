@@ -17,6 +17,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from backend.money import format_quantity
+from catalog.caching import catalog_changed
 from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved
 from catalog.lock_objects import balances_for_update
 from catalog.models import Material, StockBalance, StockLocation, StockMovement
@@ -116,6 +117,7 @@ def _record_many(entries: list[tuple[StockBalance, dict]]) -> list[StockMovement
     StockBalance.objects.bulk_update(
         [balance for balance, _ in entries], ["on_hand", "reserved", "updated_at"]
     )
+    catalog_changed()  # bulk updates send no signals; lists show stock
     return StockMovement.objects.bulk_create(movements)
 
 

@@ -555,3 +555,25 @@ def test_thirty_buyers_racing_for_the_last_ten_stools_get_exactly_ten():
     assert outcomes.count("sold out") == 20
     balance = StockBalance.objects.get(material=product.stock_item, location=location)
     assert (balance.on_hand, balance.reserved) == (10, 10)
+
+
+@pytest.mark.parametrize("fulfilment", [Product.Fulfilment.STOCK, MADE_TO_ORDER])
+def test_the_list_shape_matches_the_declared_serializer_fields(coop, fulfilment):
+    """The list builds its rows by hand for speed; DRF's field walk must agree with it."""
+    from django.contrib.auth.models import AnonymousUser
+    from rest_framework import serializers
+
+    from catalog import selectors
+    from catalog.api.product_serializers import ProductSerializer
+
+    product = make_product(
+        producer=coop, title="Stool", category=CategoryFactory(), fulfilment=fulfilment
+    )
+    if fulfilment == Product.Fulfilment.STOCK:
+        product_stock_receive(product=product, quantity=3, by=None, reason="made")
+    listed = selectors.with_availability(list(selectors.product_list(user=AnonymousUser())))[0]
+    serializer = ProductSerializer()
+
+    assert serializer.to_representation(listed) == serializers.ModelSerializer.to_representation(
+        serializer, listed
+    )

@@ -4,7 +4,10 @@ from django.db import transaction
 from catalog.demo import seed_products, seed_stock
 from catalog.demo_bulk import seed_bulk_products
 from orders.demo import seed_orders
-from producers.demo import DEMO_LOGINS, seed_accounts, seed_producers
+from producers.demo import DEMO_LOGINS, seed_accounts, seed_more_co_ops, seed_producers
+
+# A benchmark catalog is spread over this many producers.
+BULK_PRODUCERS = 21  # the Fab Lab and 20 co-ops
 
 
 class Command(BaseCommand):
@@ -52,6 +55,8 @@ class Command(BaseCommand):
         )
         bulk = 0
         if products:
+            self.stdout.write(f"Bulk catalog: the network grows to {BULK_PRODUCERS} producers…")
+            seed_more_co_ops(BULK_PRODUCERS)
             self.stdout.write(f"Bulk catalog: growing to {products:,} products…")
             bulk = seed_bulk_products(products, by=users["technician"], progress=self._progress)
             self._end_progress()
