@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import (
@@ -25,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, JSONObject
 
+from catalog.caching import cached
 from catalog.models import (
     BillOfMaterialsLine,
     Material,
@@ -237,6 +239,21 @@ def sees_public_catalog(user) -> bool:
 
 def product_detail(*, user) -> QuerySet[Product]:
     return product_list(user=user).prefetch_related("images", "required_capabilities")
+
+
+def public_product(slug: str) -> Product | None:
+    """A published product as anyone outside its co-op sees it, availability included.
+
+    Cached until the catalog changes (see catalog.caching); None if there is none.
+    """
+
+    def load() -> Product | None:
+        product = product_detail(user=AnonymousUser()).filter(slug=slug).first()
+        if product is not None:
+            with_availability([product])
+        return product
+
+    return cached(("product", slug), load)
 
 
 class _StoredSearchVector(Expression):

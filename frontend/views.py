@@ -102,13 +102,18 @@ def _filter_choices() -> tuple[list[Category], list[Producer]]:
 
 
 def product_detail(request, slug):
-    product = get_object_or_404(
-        catalog_selectors.product_detail(user=request.user).filter(
-            status__in=[Product.Status.PUBLISHED, Product.Status.DRAFT]
-        ),
-        slug=slug,
-    )
-    catalog_selectors.with_availability([product])
+    if catalog_selectors.sees_public_catalog(request.user):
+        product = catalog_selectors.public_product(slug)
+        if product is None:
+            raise Http404("No such product.")
+    else:  # a member may look at their own drafts
+        product = get_object_or_404(
+            catalog_selectors.product_detail(user=request.user).filter(
+                status__in=[Product.Status.PUBLISHED, Product.Status.DRAFT]
+            ),
+            slug=slug,
+        )
+        catalog_selectors.with_availability([product])
     return render(
         request,
         "frontend/product_detail.html",

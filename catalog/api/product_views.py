@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -75,8 +76,13 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return dict(self._list().data)
 
     def retrieve(self, request, *args, **kwargs):
-        product = self.get_object()
-        selectors.with_availability([product])
+        if selectors.sees_public_catalog(request.user):
+            product = selectors.public_product(kwargs[self.lookup_field])
+            if product is None:
+                raise NotFound("No such product.")
+        else:
+            product = self.get_object()
+            selectors.with_availability([product])
         return Response(ProductDetailSerializer(product).data)
 
     def _detail(self, product: Product) -> dict:

@@ -162,3 +162,35 @@ def test_the_storefront_shows_a_new_price_at_once(client):
     stool.save()
 
     assert b"$12.50" in client.get("/products/").content
+
+
+def test_a_second_read_of_a_product_page_touches_no_table(api, client):
+    make_product(title="Stool")
+    api.get("/api/v1/products/stool/")
+    client.get("/products/stool/")
+
+    (api_response, api_sql), (page, page_sql) = (
+        queries_for(api, "/api/v1/products/stool/"),
+        queries_for(client, "/products/stool/"),
+    )
+
+    assert (api_response.status_code, page.status_code) == (200, 200)
+    assert not any("catalog_" in statement for statement in api_sql + page_sql)
+
+
+def test_a_product_page_shows_a_new_price_at_once(api):
+    stool = make_product(title="Stool", price=Decimal("10"))
+    api.get("/api/v1/products/stool/")
+
+    stool.price = Decimal("12.50")
+    stool.save()
+
+    assert api.get("/api/v1/products/stool/").json()["price"] == "12.50"
+
+
+def test_an_unknown_product_stays_unknown_until_it_is_made(api):
+    assert api.get("/api/v1/products/stool/").status_code == 404
+
+    make_product(title="Stool")
+
+    assert api.get("/api/v1/products/stool/").status_code == 200
