@@ -135,6 +135,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cp",
+            "OPTIONS": {"serializer": "backend.cache.Serializer"},
         }
     }
 else:

@@ -88,7 +88,7 @@ def _due_date(routed: list[RoutedLine]) -> datetime.date:
 
 
 def _create_jobs(order: Order, routed: list[RoutedLine], *, by) -> list[Job]:
-    """One job per producer for these lines, their order lines, and their reservations."""
+    """One job per producer for these lines, and their order lines."""
     by_producer: dict[int, list[RoutedLine]] = defaultdict(list)
     for line in routed:
         by_producer[line.producer.pk].append(line)
@@ -135,6 +135,12 @@ def _create_jobs(order: Order, routed: list[RoutedLine], *, by) -> list[Job]:
             for line in routed
         ]
     )
+    return jobs
+
+
+def _reserve_jobs(jobs: list[Job], routed: list[RoutedLine], *, by, order: Order) -> None:
+    """Reserve what each job needs, one reservation per job, and record the allocations."""
+    job_for = {job.producer_id: job for job in jobs}
     held: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
     stock_by_job: dict[int, list[StockLine]] = defaultdict(list)
     for line in routed:
@@ -159,7 +165,6 @@ def _create_jobs(order: Order, routed: list[RoutedLine], *, by) -> list[Job]:
             for (job_id, m, loc), qty in held.items()
         ]
     )
-    return jobs
 
 
 def order_place(
@@ -204,9 +209,12 @@ def order_place(
             total=subtotal,
             expires_at=timezone.now() + datetime.timedelta(minutes=settings.ORDER_PAYMENT_MINUTES),
         )
-        _create_jobs(order, routed, by=customer)
+        jobs = _create_jobs(order, routed, by=customer)
         if payment_method == Order.PaymentMethod.PAY_AT_PICKUP:
             confirm_payment(order=order)
+        # Last, so the stock rows stay locked for as little of the transaction as
+        # possible: a popular product's buyers queue on that lock.
+        _reserve_jobs(jobs, routed, by=customer, order=order)
     return order
 
 

@@ -45,6 +45,11 @@ class ProductPagination(KeysetPagination):
         return product_count(queryset)
 
 
+def _public_detail(slug: str) -> dict | None:
+    product = selectors.public_product(slug)
+    return None if product is None else dict(ProductDetailSerializer(product).data)
+
+
 class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Locally made goods. Everyone sees published ones; members also their own drafts."""
 
@@ -76,14 +81,15 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return dict(self._list().data)
 
     def retrieve(self, request, *args, **kwargs):
-        if selectors.sees_public_catalog(request.user):
-            product = selectors.public_product(kwargs[self.lookup_field])
-            if product is None:
-                raise NotFound("No such product.")
-        else:
+        if not selectors.sees_public_catalog(request.user):
             product = self.get_object()
             selectors.with_availability([product])
-        return Response(ProductDetailSerializer(product).data)
+            return Response(ProductDetailSerializer(product).data)
+        slug = kwargs[self.lookup_field]
+        data = cached(("api-product", slug), lambda: _public_detail(slug))
+        if data is None:
+            raise NotFound("No such product.")
+        return Response(data)
 
     def _detail(self, product: Product) -> dict:
         """The product as it now stands, after a write."""
