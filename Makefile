@@ -16,7 +16,7 @@ endif
 
 PY := $(VENV)/bin/python
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format bench clean
 
 .tools/bin/uv:
 	@python=$$(scripts/find-python) && "$$python" -m venv .tools
@@ -52,6 +52,17 @@ lint: install
 format: install
 	@$(VENV)/bin/ruff check --fix .
 	@$(VENV)/bin/ruff format .
+
+# Benchmarks against PostgreSQL (cp_bench, seeded on first use) with wrk; see docs/performance.md.
+bench: install
+	@if ! command -v wrk > /dev/null; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "wrk is missing: install it with 'sudo apt-get install -y wrk', then run make bench again" && exit 1; \
+	  fi; \
+	  echo "Installing wrk…" && (apt-get install -y -qq wrk > /dev/null 2>&1 || \
+	    (apt-get update -qq && apt-get install -y -qq wrk > /dev/null)); \
+	fi
+	@$(PY) -m tests.perf.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools staticfiles

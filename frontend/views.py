@@ -64,25 +64,19 @@ def home(request):
 
 
 def product_list(request):
-    # Published goods look the same to everyone, so the results and the filter
-    # choices are cached until the catalog changes (see catalog.caching).
+    # Published goods look the same to everyone, so the filters and the results
+    # are rendered once per query and cached until the catalog changes (see
+    # catalog.caching); only the page around them is rendered per visitor.
     params = sorted((key, request.GET.getlist(key)) for key in request.GET)
-    results = mark_safe(cached(("storefront-results", params), lambda: _results(request.GET)))
+    filters, results = cached(("storefront-products", params), lambda: _catalog(request.GET))
     if request.htmx and request.htmx.target == "results":
-        return HttpResponse(results)
-    categories, producers = cached(("storefront-filter-choices",), _filter_choices)
-    context = {
-        "results": results,
-        "current": {key: request.GET.get(key, "") for key in ProductFilter.base_filters},
-        "categories": categories,
-        "producers": producers,
-        "sorts": SORTS,
-    }
+        return HttpResponse(mark_safe(results))
+    context = {"filters": mark_safe(filters), "results": mark_safe(results)}
     return render(request, "frontend/product_list.html", context)
 
 
-def _results(params) -> str:
-    """The `#results` part of the product list: the count, the cards and the page links."""
+def _catalog(params) -> tuple[str, str]:
+    """The list's filter form and its `#results`: the count, the cards and the page links."""
     filters = ProductFilter(
         params,
         queryset=catalog_selectors.product_list(user=AnonymousUser()).filter(
@@ -93,8 +87,18 @@ def _results(params) -> str:
     catalog_selectors.with_availability(page.object_list)
     query = params.copy()
     query.pop("page", None)
-    context = {"page": page, "products": page.object_list, "query": query.urlencode()}
-    return render_to_string("frontend/product_list.html#results", context)
+    categories, producers = _filter_choices()
+    form = {
+        "current": {key: params.get(key, "") for key in ProductFilter.base_filters},
+        "categories": categories,
+        "producers": producers,
+        "sorts": SORTS,
+    }
+    results = {"page": page, "products": page.object_list, "query": query.urlencode()}
+    return (
+        render_to_string("frontend/product_list.html#filters", form),
+        render_to_string("frontend/product_list.html#results", results),
+    )
 
 
 def _filter_choices() -> tuple[list[Category], list[Producer]]:
