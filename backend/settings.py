@@ -141,6 +141,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public catalog lists and pages cached until the catalog changes (catalog.caching).
+# Only with a cache every process shares: a process-local cache would never hear
+# of changes made by the others (the task worker releasing stock, another server).
+CATALOG_CACHE = env_bool("CATALOG_CACHE", bool(REDIS_URL))
+
 # --- Webhooks to the co-ops ------------------------------------------------------
 
 # Off in production: webhook URLs must resolve to public addresses only, never to

@@ -19,6 +19,7 @@ import hashlib
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -47,6 +48,8 @@ def catalog_version() -> int:
 
 def catalog_changed() -> None:
     """Forget every cached list and count: now, and again once the transaction commits."""
+    if not settings.CATALOG_CACHE:
+        return
     _bump()
     transaction.on_commit(_bump)
 
@@ -62,6 +65,8 @@ def cached[T](parts: tuple, compute: Callable[[], T], *, timeout: int = TIMEOUT)
     A value computed while a change commits is stored under the version read
     before it, which the commit has already moved on: the next reader recomputes.
     """
+    if not settings.CATALOG_CACHE:
+        return compute()
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     key = f"catalog:{digest}"
     found = cache.get_many([VERSION_KEY, key])

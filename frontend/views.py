@@ -67,8 +67,11 @@ def product_list(request):
     # Published goods look the same to everyone, so the filters and the results
     # are rendered once per query and cached until the catalog changes (see
     # catalog.caching); only the page around them is rendered per visitor.
-    params = sorted((key, request.GET.getlist(key)) for key in request.GET)
-    filters, results = cached(("storefront-products", params), lambda: _catalog(request.GET))
+    if set(request.GET) <= {*ProductFilter.base_filters, "page"}:
+        params = sorted((key, request.GET.getlist(key)) for key in request.GET)
+        filters, results = cached(("storefront-products", params), lambda: _catalog(request.GET))
+    else:  # made-up parameters must not fill the cache with copies of one page
+        filters, results = _catalog(request.GET)
     if request.htmx and request.htmx.target == "results":
         return HttpResponse(mark_safe(results))
     context = {"filters": mark_safe(filters), "results": mark_safe(results)}

@@ -14,6 +14,8 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "orders": "1000/min"},
 }
+# One process: its local-memory cache sees every change.
+CATALOG_CACHE = True
 # Test receivers listen on 127.0.0.1; tests of the guard switch this off.
 WEBHOOKS_ALLOW_PRIVATE = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -45,6 +45,11 @@ class ProductPagination(KeysetPagination):
         return product_count(queryset)
 
 
+# A query with any other parameter is answered fresh and not stored: made-up
+# parameters must not fill the cache with copies of the same page.
+CACHED_LIST_PARAMS = {*ProductFilter.base_filters, "page", "page_size", "cursor", "format"}
+
+
 def _public_detail(slug: str) -> dict | None:
     product = selectors.public_product(slug)
     return None if product is None else dict(ProductDetailSerializer(product).data)
@@ -66,7 +71,8 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return ProductSerializer if self.action == "list" else ProductDetailSerializer
 
     def list(self, request, *args, **kwargs):
-        if not selectors.sees_public_catalog(request.user):
+        known = set(request.query_params) <= CACHED_LIST_PARAMS
+        if not known or not selectors.sees_public_catalog(request.user):
             return self._list()
         # Everyone outside the co-ops sees the same list: cache it until the
         # catalog changes (see catalog.caching). The address carries every filter.

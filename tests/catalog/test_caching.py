@@ -194,3 +194,22 @@ def test_an_unknown_product_stays_unknown_until_it_is_made(api):
     make_product(title="Stool")
 
     assert api.get("/api/v1/products/stool/").status_code == 200
+
+
+def test_a_list_with_an_unknown_parameter_is_answered_fresh_and_not_stored(api):
+    make_product(title="Stool")
+    api.get("/api/v1/products/?utm_source=a")
+
+    _, sql = queries_for(api, "/api/v1/products/?utm_source=a")
+
+    assert any("catalog_product" in statement for statement in sql)
+
+
+def test_lists_are_not_cached_without_a_cache_every_process_shares(api, settings):
+    settings.CATALOG_CACHE = False
+    make_product(title="Stool")
+    api.get("/api/v1/products/")
+
+    _, sql = queries_for(api, "/api/v1/products/")
+
+    assert any("catalog_product" in statement for statement in sql)

@@ -1,6 +1,6 @@
--- Each request carries a parameter no other request has, which the list ignores
--- but the cache key includes: no cached page answers, every page is built from
--- the database. (The total stays cached: every page of the same filters shares it.)
+-- Each request carries a parameter the list doesn't know, which it answers
+-- without its page cache: every page is built from the database. (The total
+-- stays cached: every page of the same filters shares it.)
 local threads = 0
 function setup(thread)
   threads = threads + 1
