@@ -73,6 +73,8 @@ class KeysetPagination(PageNumberPagination):
         paginator = Paginator(queryset, self.page_size)
         paginator.count = self.count_rows(queryset)  # the cached property, filled once
         number = self.request.query_params.get(self.page_query_param) or 1
+        if number in self.last_page_strings:
+            number = paginator.num_pages
         try:
             page = paginator.page(number)
         except InvalidPage as error:
@@ -143,12 +145,18 @@ class KeysetPagination(PageNumberPagination):
             backwards, values = json.loads(base64.urlsafe_b64decode(padded.encode()))
             if backwards not in (0, 1) or len(values) != len(self.keys):
                 raise invalid
-            parsed = [
-                field.to_python(value) for field, value in zip(self._fields(), values, strict=True)
-            ]
+            parsed = []
+            for field, value in zip(self._fields(), values, strict=True):
+                value = field.to_python(value)
+                # The column's own limits (digits, length): a value the database
+                # cannot hold must be a bad cursor, not a failed query.
+                field.run_validators(value)
+                parsed.append(value)
         except (ValueError, TypeError, binascii.Error, DjangoValidationError) as error:
             raise invalid from error
-        if any(value is None for value in parsed) or not 0 <= parsed[-1] <= MAX_ID:
+        if any(value is None or "\x00" in str(value) for value in parsed):
+            raise invalid  # nor can PostgreSQL hold a NUL character in text
+        if not 0 <= parsed[-1] <= MAX_ID:
             raise invalid
         return bool(backwards), parsed
 

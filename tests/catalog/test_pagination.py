@@ -139,6 +139,34 @@ def test_a_malformed_cursor_is_a_field_error(api, seven_products, cursor):
     assert response.json()["errors"]["cursor"] == ["Invalid cursor."]
 
 
+def cursor_of(*values) -> str:
+    return base64.urlsafe_b64encode(json.dumps([0, list(values)]).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("ordering", "cursor"),
+    [
+        ("price", cursor_of("1e1000000", 3)),  # more digits than the column holds
+        ("price", cursor_of("NaN", 3)),
+        ("title", cursor_of("Stool\u0000", 3)),  # text PostgreSQL cannot hold
+        ("title", cursor_of("x" * 500, 3)),  # longer than any title
+    ],
+)
+def test_a_cursor_the_database_could_not_hold_is_a_field_error(
+    api, seven_products, ordering, cursor
+):
+    response = api.get("/api/v1/products/", {"ordering": ordering, "cursor": cursor})
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["cursor"] == ["Invalid cursor."]
+
+
+def test_the_last_page_can_be_asked_for_by_name(api, seven_products):
+    last = api.get("/api/v1/products/?page_size=3&page=last").json()
+
+    assert slugs(last) == ["stool-0"]
+
+
 @pytest.mark.postgres  # SQLite's search matches words without ranking them
 def test_a_cursor_with_a_ranked_search_is_a_field_error(api, seven_products):
     cursor = api.get("/api/v1/products/?page_size=2").json()["next"].split("cursor=")[1]
