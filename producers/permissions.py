@@ -57,9 +57,19 @@ def is_fablab_staff(user) -> bool:
     return bool(ids) and Producer.objects.filter(pk__in=ids, kind=Producer.Kind.FABLAB).exists()
 
 
+def can_act_for(user, producer: Producer | int) -> bool:
+    """Platform staff, or a member of the producer: who may work on its jobs, stock and goods."""
+    return is_platform_staff(user) or is_member(user, producer)
+
+
+def can_keep_shared_store(user) -> bool:
+    """Platform staff or Fab Lab staff: who may keep the shared store's materials."""
+    return is_platform_staff(user) or is_fablab_staff(user)
+
+
 def can_see_private(user, producer: Producer) -> bool:
     """Members of the producer and platform staff see its contact and webhook settings."""
-    return is_platform_staff(user) or is_member(user, producer)
+    return can_act_for(user, producer)
 
 
 def can_manage(user, producer: Producer) -> bool:
