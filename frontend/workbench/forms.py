@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from catalog import selectors as catalog_selectors
 from producers import selectors as producer_selectors
-from producers.permissions import is_fablab_staff, is_platform_staff, producer_ids_for
+from producers.permissions import can_keep_shared_store, producer_ids_for
 
 
 def _quantity_field(label: str) -> forms.DecimalField:
@@ -79,7 +79,7 @@ class DrawdownForm(_StoreForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         producers = producer_selectors.producer_list()
-        if not (is_platform_staff(user) or is_fablab_staff(user)):
+        if not can_keep_shared_store(user):
             # A co-op draws down for itself; the Fab Lab records it for anyone.
             producers = producers.filter(pk__in=producer_ids_for(user))
         self.fields["producer"].queryset = producers

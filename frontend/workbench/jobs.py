@@ -1,0 +1,148 @@
+"""The job board: open jobs by status, and the buttons that move them on."""
+
+import datetime
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from backend.errors import DomainError
+from catalog.models import Material
+from frontend.workbench.common import shows_producer, workbench_view
+from frontend.workbench.forms import DeclineForm
+from orders.models import Job
+from orders.selectors import jobs_visible_to
+from orders.services import (
+    ALLOWED,
+    VERBS,
+    job_accept,
+    job_decline,
+    job_hand_over,
+    job_ready,
+    job_start,
+)
+
+J = Job.Status
+
+# URL action -> (the service, its name in orders.services.ALLOWED, the button's text).
+JOB_ACTIONS = {
+    "accept": (job_accept, "accept", "Accept"),
+    "decline": (job_decline, "decline", "Decline"),
+    "start": (job_start, "start", "Start making"),
+    "ready": (job_ready, "ready", "Mark ready"),
+    "hand-over": (job_hand_over, "hand_over", "Hand over"),
+}
+
+BOARD_GROUPS = [
+    (J.ROUTED, "Waiting for you", "Nothing is waiting for an answer."),
+    (J.ACCEPTED, "Accepted", "No accepted jobs waiting to be started."),
+    (J.IN_PRODUCTION, "Being made", "Nothing is being made right now."),
+    (J.READY, "Ready", "Nothing is waiting for pickup or delivery."),
+    (J.HANDED_OVER, "Handed over recently", "Nothing handed over in the last two weeks."),
+]
+# How long a handed-over job stays on the board, so the crew sees what went out.
+RECENTLY = datetime.timedelta(days=14)
+
+
+def _board_jobs(user):
+    """Open jobs and the recently handed over, earliest due first.
+
+    Only dispatched jobs: an order that is not yet paid is not work for anyone,
+    and the selector leaves them in for platform staff.
+    """
+    recent = Q(status=J.HANDED_OVER, updated_at__gte=timezone.now() - RECENTLY)
+    return (
+        jobs_visible_to(user)
+        .filter(dispatched=True)
+        .filter(Q(status__in=Job.OPEN_STATUSES) | recent)
+        .order_by("due_date", "pk")
+    )
+
+
+def _decline_form(job: Job, data=None) -> DeclineForm:
+    return DeclineForm(data, auto_id=f"job-{job.pk}-%s")
+
+
+def _board_context(request, *, failed: tuple[int, DeclineForm] | None = None) -> dict:
+    jobs = list(_board_jobs(request.user))
+    today = timezone.localdate()
+    for job in jobs:
+        job.buttons = [
+            (slug, label)
+            for slug, (_, name, label) in JOB_ACTIONS.items()
+            if slug != "decline" and job.status in ALLOWED[name][0]
+        ]
+        job.can_decline = job.status in ALLOWED["decline"][0]
+        if job.can_decline:
+            job.decline_form = failed[1] if failed and failed[0] == job.pk else _decline_form(job)
+        job.overdue = job.is_open and job.due_date < today
+        job.live_lines = [line for line in job.lines.all() if not line.cancelled]
+        # Ready-made goods held for the job are already listed as its items.
+        job.held = [
+            a
+            for a in job.allocations.all()
+            if a.state == a.State.HELD and a.material.category != Material.Category.FINISHED_GOODS
+        ]
+    groups = [
+        {
+            "status": status,
+            "title": title,
+            "empty": empty,
+            "jobs": [job for job in jobs if job.status == status],
+        }
+        for status, title, empty in BOARD_GROUPS
+    ]
+    return {
+        "section": "home",
+        "jobs": jobs,
+        "groups": groups,
+        "today": today,
+        "show_producer": shows_producer(request.user),
+        "failed_job": failed[0] if failed else None,
+    }
+
+
+def _render_board(request, *, failed=None, status: int = 200):
+    context = _board_context(request, failed=failed)
+    if request.htmx:
+        # htmx swaps only 2xx answers; the errors are in the markup either way.
+        return render(request, "frontend/workbench/home.html#board", context)
+    return render(request, "frontend/workbench/home.html", context, status=status)
+
+
+@workbench_view
+@require_GET
+def home(request):
+    return _render_board(request)
+
+
+@workbench_view
+@require_POST
+def job_action(request, pk: int, action: str):
+    if action not in JOB_ACTIONS:
+        raise Http404("No such action.")
+    # The card's related rows are not needed to act on the job.
+    visible = jobs_visible_to(request.user).filter(dispatched=True).prefetch_related(None)
+    job = get_object_or_404(visible, pk=pk)
+    service, name, _ = JOB_ACTIONS[action]
+    extra = {}
+    if action == "decline":
+        form = _decline_form(job, request.POST)
+        if not form.is_valid():
+            return _render_board(request, failed=(job.pk, form), status=400)
+        extra["reason"] = form.cleaned_data["reason"]
+    try:
+        service(job=job, by=request.user, **extra)
+    except DomainError as error:
+        messages.error(request, f"Order {job.order.number}: {error.detail}")
+    else:
+        messages.success(
+            request, f"Order {job.order.number} for {job.producer.name}: {VERBS[name]}."
+        )
+    if request.htmx:
+        return _render_board(request)
+    return redirect(f"{reverse('workbench:home')}#job-{job.pk}")
