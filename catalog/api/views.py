@@ -6,6 +6,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.months import parse_month
 from catalog import selectors
 from catalog.api import filters
 from catalog.api.serializers import (
@@ -33,12 +34,7 @@ from catalog.permissions import (
 from catalog.services import materials as material_services
 from catalog.services import stock
 from producers.models import Producer
-from producers.permissions import (
-    is_fablab_staff,
-    is_member,
-    is_platform_staff,
-    producer_ids_for,
-)
+from producers.permissions import can_act_for, can_keep_shared_store, producer_ids_for
 
 
 class IsNetworkMember(permissions.BasePermission):
@@ -66,7 +62,7 @@ class MaterialViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def _require_fablab_staff(self):
         user = self.request.user
-        if not (is_platform_staff(user) or is_fablab_staff(user)):
+        if not can_keep_shared_store(user):
             self.permission_denied(self.request, message="Only Fab Lab staff edit materials.")
 
     def _output(self, material):
@@ -109,7 +105,7 @@ class StockLocationViewSet(
         serializer = StockLocationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         producer = serializer.validated_data["producer"]
-        if not (is_platform_staff(request.user) or is_member(request.user, producer)):
+        if not can_act_for(request.user, producer):
             self.permission_denied(request, message="You may add locations to your own co-op only.")
         location = material_services.location_create(**serializer.validated_data)
         return Response(StockLocationSerializer(location).data, status=status.HTTP_201_CREATED)
@@ -297,8 +293,7 @@ class MaterialsUsageReportView(APIView):
     def _month(value: str | None) -> datetime.date:
         if not value:
             return timezone.localdate().replace(day=1)
-        year, _, month = value.partition("-")
         try:
-            return datetime.date(int(year), int(month), 1)
-        except ValueError:
-            raise serializers.ValidationError({"month": "Use the form YYYY-MM."}) from None
+            return parse_month(value)
+        except ValueError as error:
+            raise serializers.ValidationError({"month": str(error)}) from None

@@ -606,6 +606,17 @@ def test_the_report_says_when_the_month_is_not_understood(client, woodworker):
     assert timezone.localdate().strftime("%B %Y") in response.content.decode()
 
 
+@pytest.mark.parametrize("month", ["9999-12", "2026-13", "2026-00", "1999-12", "2024-3"])
+def test_a_month_the_report_cannot_show_is_a_form_error_not_a_server_error(
+    client, woodworker, month
+):
+    response = signed_in(client, woodworker).get(f"/workbench/report/?month={month}")
+
+    assert response.status_code == 200
+    assert "Months are written like 2025-04" in response.content.decode()
+    assert timezone.localdate().strftime("%B %Y") in response.content.decode()
+
+
 def test_the_chart_escapes_labels_and_draws_nothing_without_data():
     chart = horizontal_bar_chart(
         title="Cost <per> co-op", bars=[("A & B", Decimal("10")), ("C", Decimal("0"))]
