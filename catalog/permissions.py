@@ -9,7 +9,7 @@
 
 from catalog.models import StockLocation
 from producers.models import Producer
-from producers.permissions import is_member, is_platform_staff, producer_ids_for
+from producers.permissions import can_act_for, is_member, is_platform_staff, producer_ids_for
 
 
 def is_network_member(user) -> bool:
@@ -17,16 +17,14 @@ def is_network_member(user) -> bool:
 
 
 def may_manage_location(user, location: StockLocation) -> bool:
-    return is_platform_staff(user) or is_member(user, location.producer_id)
+    return can_act_for(user, location.producer_id)
 
 
 def may_draw_down(user, location: StockLocation, producer: Producer) -> bool:
-    if is_platform_staff(user):
-        return True
     if location.shared:
         # Fab Lab staff record drawdowns for anyone; a co-op for itself.
-        return is_member(user, location.producer_id) or is_member(user, producer)
-    return is_member(user, location.producer_id) and is_member(user, producer)
+        return can_act_for(user, location.producer_id) or can_act_for(user, producer)
+    return can_act_for(user, location.producer_id) and can_act_for(user, producer)
 
 
 def may_transfer(user, source: StockLocation, destination: StockLocation) -> bool:

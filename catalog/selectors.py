@@ -107,7 +107,7 @@ def materials_usage(*, month: datetime.date, user) -> list[dict]:
         created_at__date__lt=end,
         producer__isnull=False,
     )
-    if not (permissions.is_platform_staff(user) or permissions.is_fablab_staff(user)):
+    if not permissions.can_keep_shared_store(user):
         movements = movements.filter(producer_id__in=permissions.producer_ids_for(user))
     # Ledger quantities are negative for both kinds: usage is their opposite.
     used = ExpressionWrapper(-F("quantity"), output_field=QTY)

@@ -207,7 +207,8 @@ def cart_add(request, slug):
         messages.success(request, f"{product.title} is in your cart ({quantity}).")
     else:
         messages.error(request, "Your cart is full: check out or remove something first.")
-    return redirect(request.POST.get("next") or reverse("frontend:cart"))
+    # Always the cart: a redirect target taken from the form would be an open redirect.
+    return redirect("frontend:cart")
 
 
 @require_POST

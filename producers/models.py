@@ -36,9 +36,6 @@ class ProducerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Producer.Status.ACTIVE)
 
-    def with_member(self, user):
-        return self.filter(memberships__user=user)
-
 
 class Producer(models.Model):
     """A member co-op, or the Fab Lab that keeps the shared materials store."""

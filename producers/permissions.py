@@ -4,12 +4,10 @@
 - Fab Lab staff: members of the Fab Lab producer;
 - members and managers: by `Membership` of a producer.
 
-The functions answer for one user and one producer; the DRF permission classes
-wrap them for views. Scoping lists to what a user may see is the job of each
+The functions answer for one user and one producer; views ask them and refuse
+with their own message. Scoping lists to what a user may see is the job of each
 view's `get_queryset()`, not of these.
 """
-
-from rest_framework import permissions
 
 from producers.models import Membership, Producer
 
@@ -74,17 +72,3 @@ def can_see_private(user, producer: Producer) -> bool:
 
 def can_manage(user, producer: Producer) -> bool:
     return is_platform_staff(user) or is_manager(user, producer)
-
-
-class IsPlatformStaff(permissions.BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return is_platform_staff(request.user)
-
-
-class IsProducerManagerOrStaff(permissions.BasePermission):
-    """Object permission for a `Producer` object."""
-
-    message = "Only the co-op's managers may do this."
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return can_manage(request.user, obj)

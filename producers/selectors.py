@@ -12,13 +12,5 @@ def producer_list(*, include_paused: bool = True) -> QuerySet[Producer]:
     return producers
 
 
-def fablab() -> Producer | None:
-    return Producer.objects.filter(kind=Producer.Kind.FABLAB).first()
-
-
 def producer_members(*, producer: Producer) -> QuerySet[Membership]:
     return Membership.objects.filter(producer=producer).select_related("user")
-
-
-def memberships_of(*, user) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("producer")

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Product, ProductImage
 from catalog.services import images as services
-from producers.permissions import is_member, is_platform_staff
+from producers.permissions import can_act_for
 
 ALT_TEXT_HELP = "What the picture shows, for screen readers."
 
@@ -64,7 +64,7 @@ class _ProductImagesView(APIView):
         """The product, if the user may see it (404 otherwise) and may edit its pictures (403)."""
         user = self.request.user
         product = get_object_or_404(Product.objects.visible_to(user), slug=slug)
-        if not (is_member(user, product.producer_id) or is_platform_staff(user)):
+        if not can_act_for(user, product.producer_id):
             self.permission_denied(
                 self.request, message="Only the co-op's members manage its product pictures."
             )

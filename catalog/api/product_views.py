@@ -22,7 +22,7 @@ from catalog.filters import ProductFilter
 from catalog.models import BillOfMaterialsLine, Category, Product, StockBalance, StockMovement
 from catalog.services import products as services
 from producers.models import Producer
-from producers.permissions import is_member, is_platform_staff, producer_ids_for
+from producers.permissions import can_act_for, is_platform_staff, producer_ids_for
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -105,7 +105,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _require_member(self, product: Product) -> None:
         user = self.request.user
-        if not (is_platform_staff(user) or is_member(user, product.producer_id)):
+        if not can_act_for(user, product.producer_id):
             self.permission_denied(self.request, message="Only the co-op's members may do this.")
 
     def _producer_for_new_product(self, requested: Producer | None) -> Producer:

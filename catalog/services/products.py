@@ -152,23 +152,6 @@ def bom_replace(*, product: Product, lines: list[tuple[Material, Decimal]]) -> l
         )
 
 
-def bom_line_set(*, product: Product, material: Material, quantity) -> BillOfMaterialsLine:
-    """Add a line, or change its quantity when the material is already listed."""
-    if material.category == Material.Category.FINISHED_GOODS:
-        raise ValidationError({"material": f"{material.sku} is not a material."})
-    quantity = clean_quantity(material, quantity)
-    with transaction.atomic():
-        line, _ = BillOfMaterialsLine.objects.update_or_create(
-            product=product, material=material, defaults={"quantity": quantity}
-        )
-    return line
-
-
-def bom_line_remove(*, product: Product, material: Material) -> None:
-    with transaction.atomic():
-        product.bom_lines.filter(material=material).delete()
-
-
 def _stock_item(product: Product) -> Material:
     if product.fulfilment != Product.Fulfilment.STOCK or product.stock_item is None:
         raise ValidationError({"product": "Only ready-made (stock) goods keep a stock count."})
