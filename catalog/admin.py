@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from backend.admin import ReadOnlyAdmin
 from catalog.admin_images import ProductImageInline
 from catalog.models import (
     BillOfMaterialsLine,
@@ -39,21 +40,10 @@ class StockLocationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["name"]}
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Balances and the ledger change only through the stock services."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(StockBalance)
 class StockBalanceAdmin(ReadOnlyAdmin):
+    """Balances and the ledger change only through the stock services."""
+
     list_display = ["material", "location", "on_hand", "reserved", "available", "updated_at"]
     list_filter = ["location__shared", "location", "material__category"]
     search_fields = ["material__sku", "material__name", "location__code"]

@@ -9,10 +9,10 @@ from producers.models import Capability, Membership, Producer, new_webhook_secre
 
 User = get_user_model()
 
-PRODUCER_FIELDS = {
-    "kind",
+# What a co-op's managers may change about it; platform staff also set its identity
+# and payout account. The API's input serializers take their fields from here.
+PRODUCER_MANAGER_FIELDS = (
     "name",
-    "slug",
     "description",
     "website",
     "address",
@@ -22,9 +22,10 @@ PRODUCER_FIELDS = {
     "contact_phone",
     "max_open_jobs",
     "status",
-    "stripe_account_id",
     "webhook_url",
-}
+)
+PRODUCER_STAFF_FIELDS = ("slug", "kind", "stripe_account_id")
+PRODUCER_FIELDS = frozenset(PRODUCER_MANAGER_FIELDS + PRODUCER_STAFF_FIELDS)
 
 
 def producer_create(*, capabilities: list[Capability] | None = None, **fields) -> Producer:

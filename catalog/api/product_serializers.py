@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from catalog.api.serializers import ProducerRefSerializer
 from catalog.models import QUANTITY, BillOfMaterialsLine, Category, Material, Product
+from catalog.services.products import PRODUCT_WRITE_FIELDS
 from producers.models import Capability, Producer
 
 
@@ -213,19 +214,7 @@ class ProductWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = [
-            "title",
-            "slug",
-            "description",
-            "category",
-            "price",
-            "status",
-            "fulfilment",
-            "lead_time_days",
-            "open_design",
-            "required_capabilities",
-            "producer",
-        ]
+        fields = [*PRODUCT_WRITE_FIELDS, "required_capabilities", "producer"]
         extra_kwargs = {"slug": {"required": False}, "price": {"min_value": Decimal("0.01")}}
 
     def validate(self, attrs):

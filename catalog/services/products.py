@@ -15,7 +15,8 @@ from catalog.services.stock import (
 )
 from producers.models import Capability, Producer
 
-PRODUCT_FIELDS = {
+# The fields product_create and product_update take, in the order the API lists them.
+PRODUCT_WRITE_FIELDS = (
     "title",
     "slug",
     "description",
@@ -25,7 +26,8 @@ PRODUCT_FIELDS = {
     "fulfilment",
     "lead_time_days",
     "open_design",
-}
+)
+PRODUCT_FIELDS = frozenset(PRODUCT_WRITE_FIELDS)
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from producers.models import Capability, Membership, Producer
+from producers.services import PRODUCER_MANAGER_FIELDS, PRODUCER_STAFF_FIELDS
 from producers.webhooks import check_webhook_url
 
 User = get_user_model()
@@ -69,20 +70,7 @@ class ProducerWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Producer
-        fields = [
-            "name",
-            "description",
-            "website",
-            "address",
-            "latitude",
-            "longitude",
-            "contact_email",
-            "contact_phone",
-            "capabilities",
-            "max_open_jobs",
-            "status",
-            "webhook_url",
-        ]
+        fields = [*PRODUCER_MANAGER_FIELDS, "capabilities"]
 
     def validate_webhook_url(self, value: str) -> str:
         if value:
@@ -106,7 +94,7 @@ class ProducerStaffWriteSerializer(ProducerWriteSerializer):
     """Platform staff also set the slug, the kind and the payout account."""
 
     class Meta(ProducerWriteSerializer.Meta):
-        fields = [*ProducerWriteSerializer.Meta.fields, "slug", "kind", "stripe_account_id"]
+        fields = [*ProducerWriteSerializer.Meta.fields, *PRODUCER_STAFF_FIELDS]
         extra_kwargs = {"slug": {"required": False}}
 
 

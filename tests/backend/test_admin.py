@@ -27,3 +27,15 @@ def test_every_back_office_list_opens(client, model):
     )
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["stockbalance", "stockmovement", "productimage"])
+def test_rows_kept_by_the_stock_and_image_services_cannot_be_added_in_the_back_office(
+    client, model
+):
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+
+    response = client.get(reverse(f"admin:catalog_{model}_add"))
+
+    assert response.status_code == 403

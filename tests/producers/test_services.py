@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from producers import services
+from producers.api.serializers import ProducerStaffWriteSerializer
 from producers.exceptions import LastManager
 from producers.models import Membership
 from tests.factories import MembershipFactory, ProducerFactory
@@ -69,3 +70,18 @@ def test_two_managers_demoting_each_other_at_once_leave_one_manager():
 
     assert sorted(outcomes) == ["ok", "refused"]
     assert Membership.objects.filter(producer=producer, role="manager").count() == 1
+
+
+def test_every_producer_field_the_api_lets_staff_write_is_one_the_services_accept():
+    writable = {
+        name
+        for name, field in ProducerStaffWriteSerializer().fields.items()
+        if not field.read_only and name != "capabilities"
+    }
+
+    assert writable == services.PRODUCER_FIELDS
+
+
+def test_a_field_the_producer_services_do_not_know_is_refused():
+    with pytest.raises(TypeError, match="webhook_secret"):
+        services.producer_create(name="Print Co-op", slug="print", webhook_secret="chosen")
