@@ -4,7 +4,12 @@ import factory
 from django.contrib.auth import get_user_model
 
 from catalog.models import Category, Material, Product, StockLocation, Unit
+from catalog.services.products import product_create
+from orders.services import Contact, order_place
 from producers.models import Capability, Membership, Producer
+
+# The guest who places the orders of the tests that do not care who buys.
+GUEST = Contact(name="Keisha Brown", email="keisha@example.org", phone="601-555-0142")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -108,11 +113,21 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 
 def make_product(**fields) -> Product:
     """A product made the way producers make them: through the product service."""
-    from catalog.services.products import product_create
-
     if "producer" not in fields:
         fields["producer"] = ProducerFactory()
     fields.setdefault("title", f"Product {Product.objects.count() + 1}")
     fields.setdefault("price", Decimal("25.00"))
     fields.setdefault("status", Product.Status.PUBLISHED)
     return product_create(**fields)
+
+
+def place(*lines, payment_method="pay_at_pickup", customer=None, **kwargs):
+    """An order placed through `order_place`: `lines` are (product, quantity) pairs."""
+    return order_place(
+        customer=customer,
+        contact=GUEST,
+        lines=list(lines),
+        fulfilment=kwargs.pop("fulfilment", "pickup"),
+        payment_method=payment_method,
+        **kwargs,
+    )

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from PIL import ExifTags, Image, ImageCms
 
@@ -19,54 +18,24 @@ from catalog.services.images import (
     product_image_update,
     rendition_urls,
 )
-
-GPS = ExifTags.IFD.GPSInfo
-RED, BLUE = (220, 20, 20), (20, 20, 220)
+from tests.images import (
+    BLUE,
+    GPS,
+    RED,
+    encode,
+    files_in,
+    gps_exif,
+    jpeg,
+    noisy_jpeg,
+    png,
+    upload,
+)
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def files_in(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-
-
-def encode(image: Image.Image, format: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format=format, **options)
-    return buffer.getvalue()
-
-
-def jpeg(size=(1200, 800), color=RED, **options) -> bytes:
-    return encode(Image.new("RGB", size, color), "JPEG", **options)
-
-
-def png(size=(1200, 800), mode="RGB", color=RED, **options) -> bytes:
-    return encode(Image.new(mode, size, color), "PNG", **options)
-
-
-def noisy_jpeg(size=(300, 200)) -> bytes:
-    """Random pixels compress badly, so the file is long enough to cut in half."""
-    pixels = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
-    return encode(pixels, "JPEG", quality=90)
-
-
-def upload(data: bytes, name="photo.jpg", content_type="image/jpeg") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-def gps_exif() -> Image.Exif:
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "PhoneCo"
-    gps = exif.get_ifd(GPS)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (32.0, 17.0, 55.0)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
-    gps[ExifTags.GPS.GPSLongitude] = (90.0, 12.0, 30.0)
-    return exif
 
 
 def opened(data: bytes) -> Image.Image:

@@ -1,43 +1,21 @@
 """`/api/v1/products/<slug>/images/`: members of the producer upload and manage pictures."""
 
-import io
-import os
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
 from catalog.models import Product, ProductImage
 from catalog.services.images import product_image_add
+from tests.images import encode, files_in, jpeg, truncated_jpeg, upload
 
 pytestmark = pytest.mark.django_db
-
-RED = (220, 20, 20)
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def files_in(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-
-
-def encode(image: Image.Image, format: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format=format, **options)
-    return buffer.getvalue()
-
-
-def jpeg(size=(1200, 800), **options) -> bytes:
-    return encode(Image.new("RGB", size, RED), "JPEG", **options)
-
-
-def upload(data: bytes, name="photo.jpg", content_type="image/jpeg") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type=content_type)
 
 
 def cutting_board(producer, **fields) -> Product:
@@ -129,11 +107,6 @@ def test_the_uploader_may_choose_the_position(api, coop, coop_member):
 
 
 # --- Refusals ---------------------------------------------------------------------------
-
-
-def truncated_jpeg() -> bytes:
-    whole = encode(Image.frombytes("RGB", (300, 200), os.urandom(300 * 200 * 3)), "JPEG")
-    return whole[: len(whole) // 2]
 
 
 REFUSED = {

@@ -22,8 +22,8 @@ from tests.factories import (
     StockLocationFactory,
     UserFactory,
     make_product,
+    place,
 )
-from tests.orders.conftest import place
 
 pytestmark = pytest.mark.django_db
 
