@@ -9,17 +9,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.api.product_serializers import RenditionSerializer
 from catalog.models import Product, ProductImage
 from catalog.services import images as services
 from producers.permissions import can_act_for
 
 ALT_TEXT_HELP = "What the picture shows, for screen readers."
-
-
-class ImageRenditionSerializer(serializers.Serializer):
-    url = serializers.CharField()
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
 
 
 class ProductImageSerializer(serializers.ModelSerializer):
@@ -36,7 +31,7 @@ class ProductImageSerializer(serializers.ModelSerializer):
     def get_url(self, image: ProductImage) -> str:
         return image.image.url
 
-    @extend_schema_field(ImageRenditionSerializer(many=True))
+    @extend_schema_field(RenditionSerializer(many=True))
     def get_renditions(self, image: ProductImage) -> list[dict]:
         return services.rendition_urls(image)
 
