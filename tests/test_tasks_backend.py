@@ -39,6 +39,17 @@ class Abort(Exception):
     pass
 
 
+def in_rolled_back_transaction(action) -> None:
+    with transaction.atomic():
+        action()
+        raise Abort
+
+
+def in_transaction(action) -> None:
+    with transaction.atomic():
+        action()
+
+
 @pytest.fixture(autouse=True)
 def _clear_ran():
     ran.clear()
@@ -80,9 +91,8 @@ def test_a_task_in_a_durable_block_runs_when_that_block_commits():
 
 
 def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs():
-    with pytest.raises(Abort), transaction.atomic():
-        record.enqueue(label="lost")
-        raise Abort
+    with pytest.raises(Abort):
+        in_rolled_back_transaction(lambda: record.enqueue(label="lost"))
 
     assert ran == []
 
@@ -90,9 +100,8 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs():
 def test_a_task_in_a_rolled_back_savepoint_never_runs_while_the_outer_one_does():
     with transaction.atomic():
         record.enqueue(label="kept")
-        with pytest.raises(Abort), transaction.atomic():
-            record.enqueue(label="lost")
-            raise Abort
+        with pytest.raises(Abort):
+            in_rolled_back_transaction(lambda: record.enqueue(label="lost"))
 
     assert ran == ["kept"]
 
@@ -106,9 +115,12 @@ def test_a_task_sees_what_its_transaction_wrote():
 
 
 def test_a_failing_task_raises_its_error_after_the_commit():
-    with pytest.raises(LookupError, match="boom"), transaction.atomic():
+    def make_a_producer_and_fail():
         ProducerFactory(slug="made-before-the-task")
         explode.enqueue(label="boom")
+
+    with pytest.raises(LookupError, match="boom"):
+        in_transaction(make_a_producer_and_fail)
 
     assert Producer.objects.filter(slug="made-before-the-task").exists()
 
@@ -143,9 +155,8 @@ def test_kept_tasks_run_once_they_are_due():
 def test_a_task_to_run_later_from_a_rolled_back_transaction_is_not_kept():
     later = timezone.now() + datetime.timedelta(minutes=5)
 
-    with pytest.raises(Abort), transaction.atomic():
-        record.using(run_after=later).enqueue(label="lost")
-        raise Abort
+    with pytest.raises(Abort):
+        in_rolled_back_transaction(lambda: record.using(run_after=later).enqueue(label="lost"))
 
     assert deferred_tasks() == []
 
@@ -155,8 +166,7 @@ def test_with_real_transactions_a_task_runs_after_the_commit_and_not_after_a_rol
     with transaction.atomic():
         record.enqueue(label="committed")
         assert ran == []
-    with pytest.raises(Abort), transaction.atomic():
-        record.enqueue(label="rolled-back")
-        raise Abort
+    with pytest.raises(Abort):
+        in_rolled_back_transaction(lambda: record.enqueue(label="rolled-back"))
 
     assert ran == ["committed"]
