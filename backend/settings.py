@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "frontend",
+    # Only `manage.py seed_demo`, which refuses to run in production.
+    "demo",
 ]
 
 MIDDLEWARE = [
