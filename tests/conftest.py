@@ -33,15 +33,10 @@ def _clear_cache():
 
 @pytest.fixture(autouse=True)
 def _forget_tasks():
-    """Tasks kept for later (`run_after`) by one test never run in the next."""
+    """Tasks kept for later (`run_after`) by one test never run in the next; a test runs
+    the due ones with `tests.tasks_backend.run_deferred_tasks(now=...)`."""
     yield
     tasks_backend.forget_tasks()
-
-
-@pytest.fixture
-def run_deferred_tasks():
-    """`run_deferred_tasks(now=...)` runs the kept tasks due by then (default: now)."""
-    return tasks_backend.run_deferred_tasks
 
 
 @pytest.fixture

@@ -158,5 +158,5 @@ def test_a_committed_placement_is_delivered_to_the_coop_exactly_once_by_the_work
 
     (delivery,) = WebhookDelivery.objects.filter(job__order=order)
     assert receiver.posts == Counter({delivery.message_id: 1})
-    assert delivery.state == WebhookDelivery.State.DELIVERED
+    assert delivery.state == "delivered"
     assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
