@@ -8,8 +8,10 @@ from django.tasks import task
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
 
-from producers.models import Producer
-from tests.factories import ProducerFactory
+from catalog.services.products import product_stock_receive
+from orders.services import Contact, order_place
+from producers.models import Membership, Producer
+from tests.factories import MembershipFactory, ProducerFactory, make_product
 from tests.tasks_backend import deferred_tasks, run_deferred_tasks
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +172,34 @@ def test_with_real_transactions_a_task_runs_after_the_commit_and_not_after_a_rol
         in_rolled_back_transaction(lambda: record.enqueue(label="rolled-back"))
 
     assert ran == ["committed"]
+
+
+# --- An order's work, under the backend ----------------------------------------------------
+
+
+def place_a_pay_at_pickup_order():
+    woodshop = ProducerFactory()
+    MembershipFactory(producer=woodshop, role=Membership.Role.MANAGER)
+    stool = make_product(producer=woodshop, title="Stool")
+    product_stock_receive(product=stool, quantity=5, by=None, reason="made")
+    return order_place(
+        customer=None,
+        contact=Contact(name="Keisha Brown", email="keisha@example.org", phone="601-555-0142"),
+        lines=[(stool, 1)],
+        fulfilment="pickup",
+        payment_method="pay_at_pickup",
+    )
+
+
+def test_a_placed_order_emails_its_coop_once_the_placement_commits(mailoutbox):
+    order = place_a_pay_at_pickup_order()
+
+    (message,) = mailoutbox
+    assert order.number in message.subject
+
+
+def test_a_placement_rolled_back_by_its_caller_emails_nobody(mailoutbox):
+    with pytest.raises(Abort):
+        in_rolled_back_transaction(place_a_pay_at_pickup_order)
+
+    assert mailoutbox == []
