@@ -6,6 +6,7 @@ Every variable is listed in README.md and `.env.example`.
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -18,11 +19,52 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+_TRUE_WORDS = {"1", "true", "yes", "on"}
+_FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A true/false word (1/0, yes/no, on/off, true/false, any case); anything else
+    refuses to start rather than quietly reading a typo as False."""
+    value = os.environ.get(name, "").strip()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be true or false (1/0, yes/no, on/off, true/false), not {value!r}."
+    )
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """A whole number, at least `minimum` when given; anything else refuses to start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
+def env_decimal(name: str, default: str, *, minimum: Decimal, maximum: Decimal) -> Decimal:
+    """A finite decimal number from `minimum` to `maximum`; anything else refuses to start."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or not minimum <= number <= maximum:
+        raise ImproperlyConfigured(
+            f"{name} must be a number from {minimum} to {maximum}, not {value!r}."
+        )
+    return number
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -70,10 +112,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_tasks_db",
+    "backend",
     "producers",
     "catalog",
     "orders",
     "frontend",
+    # Only `manage.py seed_demo`, which refuses to run in production.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -212,7 +257,7 @@ MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_CLASS}}
 if EMAIL_BACKEND_CLASS.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env("EMAIL_HOST", "localhost"),
-        "port": int(env("EMAIL_PORT", "25")),
+        "port": env_int("EMAIL_PORT", 25, minimum=1),
         "username": env("EMAIL_HOST_USER"),
         "password": env("EMAIL_HOST_PASSWORD"),
         "use_tls": env_bool("EMAIL_USE_TLS", False),
@@ -227,9 +272,11 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 # Only tests point this elsewhere (a local fake of Stripe's API).
 STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com")
-COMMUNITY_FUND_PERCENT = env("COMMUNITY_FUND_PERCENT", "5")
+COMMUNITY_FUND_PERCENT = env_decimal(
+    "COMMUNITY_FUND_PERCENT", "5", minimum=Decimal(0), maximum=Decimal(100)
+)
 # An unpaid card order gives its reserved stock back after this many minutes.
-ORDER_PAYMENT_MINUTES = int(env("ORDER_PAYMENT_MINUTES", "30"))
+ORDER_PAYMENT_MINUTES = env_int("ORDER_PAYMENT_MINUTES", 30, minimum=1)
 
 # --- API ---------------------------------------------------------------------------
 
@@ -252,7 +299,7 @@ REST_FRAMEWORK = {
         "orders": env("THROTTLE_ORDERS", "20/min"),
     },
     # How many proxies in front of the app may be trusted for the client's address.
-    "NUM_PROXIES": int(env("NUM_PROXIES", "0")),
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -301,7 +348,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 

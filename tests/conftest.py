@@ -3,6 +3,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from producers.models import Membership
+from tests import tasks_backend
 from tests.factories import FabLabFactory, MembershipFactory, ProducerFactory, UserFactory
 
 
@@ -28,6 +29,14 @@ def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _forget_tasks():
+    """Tasks kept for later (`run_after`) by one test never run in the next; a test runs
+    the due ones with `tests.tasks_backend.run_deferred_tasks(now=...)`."""
+    yield
+    tasks_backend.forget_tasks()
 
 
 @pytest.fixture

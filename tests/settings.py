@@ -4,9 +4,11 @@ from backend.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Tasks run after the transaction that enqueued them commits, and raise their errors,
+# the way the worker runs them in production (tests/tasks_backend.py).
 TASKS = {
     "default": {
-        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "BACKEND": "tests.tasks_backend.AfterCommitBackend",
         "QUEUES": ["default", "webhooks", "email"],
     }
 }

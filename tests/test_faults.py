@@ -223,8 +223,11 @@ def test_a_delivery_whose_worker_died_mid_call_is_requeued_and_sent_with_the_sam
         raise WorkerKilled()
 
     monkeypatch.setattr(tasks, "post_webhook", die_mid_call)
-    delivery = send(job)
+    # The task's error reaches the test, as it reaches the worker that ran it.
+    with pytest.raises(WorkerKilled):
+        send(job)
     monkeypatch.undo()
+    delivery = WebhookDelivery.objects.get(job=job)
 
     # Claimed and counted, never recorded: the lease keeps other workers off it.
     delivery.refresh_from_db()

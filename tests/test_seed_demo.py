@@ -1,7 +1,8 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 
 from catalog.models import Product, ProductImage, StockMovement
 from orders.models import Order
@@ -77,3 +78,13 @@ def test_seed_demo_grows_a_large_catalog_in_bulk_with_a_consistent_ledger():
     assert ProductImage.objects.filter(product__slug__startswith="bulk-").count() == 150 - 40
     assert "150" in output
     call_command("reconcile_stock", stdout=StringIO())
+
+
+def test_seed_demo_refuses_to_run_under_the_production_profile(settings):
+    settings.DJANGO_ENV = "production"
+
+    with pytest.raises(CommandError, match="production"):
+        seed("--no-images")
+
+    assert not get_user_model().objects.filter(username="admin").exists()
+    assert not Producer.objects.exists()

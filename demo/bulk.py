@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from catalog.caching import catalog_changed
-from catalog.demo_images import DRAWINGS, draw_product
 from catalog.images import prepare_image
 from catalog.models import (
     Category,
@@ -27,6 +26,7 @@ from catalog.models import (
     Unit,
 )
 from catalog.services.products import finished_goods_location
+from demo.images import DRAWINGS, draw_product
 from producers.models import Producer
 
 BATCH = 2000

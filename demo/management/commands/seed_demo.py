@@ -1,10 +1,12 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from catalog.demo import seed_products, seed_stock
-from catalog.demo_bulk import seed_bulk_products
-from orders.demo import seed_orders
-from producers.demo import DEMO_LOGINS, seed_accounts, seed_more_co_ops, seed_producers
+from demo.bulk import seed_bulk_products
+from demo.catalog import seed_products
+from demo.network import DEMO_LOGINS, seed_accounts, seed_more_co_ops, seed_producers
+from demo.orders import seed_orders
+from demo.store import seed_stock
 
 # A benchmark catalog is spread over this many producers.
 BULK_PRODUCERS = 21  # the Fab Lab and 20 co-ops
@@ -30,6 +32,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, products: int = 0, no_images: bool = False, **options):
+        if settings.DJANGO_ENV == "production":
+            # It creates accounts with published passwords, `admin` among them.
+            raise CommandError(
+                "seed_demo refuses to run under the production profile (DJANGO_ENV=production): "
+                "it creates demo accounts with known passwords, including an administrator."
+            )
         with transaction.atomic():
             self.stdout.write("Demo network: accounts…")
             users = seed_accounts()
