@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -170,6 +169,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign in with a user name or an email address, at every door.
+AUTHENTICATION_BACKENDS = ["backend.sign_in.UsernameOrEmailBackend"]
 LOGIN_URL = "/accounts/sign-in/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -233,11 +234,14 @@ ORDER_PAYMENT_MINUTES = int(env("ORDER_PAYMENT_MINUTES", "30"))
 
 # --- API ---------------------------------------------------------------------------
 
+# API tokens end this many days after they are issued.
+TOKEN_TTL_DAYS = int(env("TOKEN_TTL_DAYS", "30"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated request is told how to
         # authenticate (401 with WWW-Authenticate) rather than refused (403).
-        "rest_framework.authentication.TokenAuthentication",
+        "producers.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

@@ -5,12 +5,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backend.health import healthz
+from backend.sign_in import AdminSignInForm, admin_sign_in
 
 admin.site.site_header = "Community Production back office"
 admin.site.site_title = "Community Production"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Before the admin's own URLs, so the limited view answers for its sign-in page.
+    path("admin/login/", admin_sign_in),
     path("admin/", admin.site.urls),
     path("api/v1/", include("backend.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
