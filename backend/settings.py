@@ -95,7 +95,8 @@ ASGI_APPLICATION = "backend.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "frontend" / "templates"],
+        # backend/templates holds the API documentation page.
+        "DIRS": [BASE_DIR / "frontend" / "templates", BASE_DIR / "backend" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -272,6 +273,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProducerKindEnum": "producers.models.Producer.Kind",
         "MovementKindEnum": "catalog.models.MovementKind",

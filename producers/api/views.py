@@ -110,7 +110,9 @@ class ProducerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(WebhookSecretSerializer(body).data)
 
     @extend_schema(responses=MembershipSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="members", pagination_class=None)
+    @action(
+        detail=True, methods=["get"], url_path="members", pagination_class=None, filter_backends=[]
+    )
     def members(self, request, slug=None):
         producer = self.get_object()
         if not permissions.can_see_private(request.user, producer):
