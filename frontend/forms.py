@@ -63,7 +63,7 @@ class CheckoutForm(forms.Form):
 class SignInForm(SignInLimitMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "User name or email"
+        self.fields["username"].label = "Username or email"
 
 
 class SignUpForm(UserCreationForm):

@@ -69,8 +69,10 @@ def api_token_authenticate(*, key: str) -> ApiToken | None:
 
 
 def api_token_list(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
-    """The user's tokens that still work (expired ones are left out)."""
-    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now())
+    """The user's tokens that still work: not expired, not older than the password."""
+    return ApiToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), password_mark=password_mark(user)
+    )
 
 
 @transaction.atomic

@@ -123,3 +123,17 @@ def test_a_token_can_be_asked_for_with_the_email(api):
 
     assert response.status_code == 200
     assert me(api, response.json()["token"]).json()["username"] == "keisha"
+
+
+def test_the_list_leaves_out_expired_tokens_and_those_older_than_the_password(api):
+    user = UserFactory(username="keisha")
+    expired, _ = api_token_issue(user=user)
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+    api_token_issue(user=user)
+    user.set_password("a-new-pass-phrase-9")
+    user.save()
+    fresh, _ = api_token_issue(user=user)
+
+    listed = api.as_user(user).get("/api/v1/auth/tokens/").json()
+
+    assert [t["id"] for t in listed] == [fresh.pk]
