@@ -11,5 +11,5 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         token = api_token_authenticate(key=key)
         if token is None or not token.user.is_active:
             # One answer for unknown, expired and revoked keys: nothing to tell them apart.
-            raise exceptions.AuthenticationFailed("Invalid or expired token.")
+            raise exceptions.AuthenticationFailed("Invalid token.")
         return token.user, token

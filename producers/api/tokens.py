@@ -60,7 +60,6 @@ class TokenView(APIView):
     same limit as the storefront and the admin): 429 with `Retry-After`."""
 
     permission_classes = [AllowAny]
-    authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 

@@ -137,3 +137,21 @@ def test_the_list_leaves_out_expired_tokens_and_those_older_than_the_password(ap
     listed = api.as_user(user).get("/api/v1/auth/tokens/").json()
 
     assert [t["id"] for t in listed] == [fresh.pk]
+
+
+def test_an_expired_token_gets_the_same_answer_as_an_unknown_one(api):
+    token, key = api_token_issue(user=UserFactory(username="keisha"))
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
+
+    expired = me(api, key)
+    unknown = me(api, "not-a-key")
+
+    assert expired.status_code == unknown.status_code == 401
+    assert (
+        expired.json()
+        == unknown.json()
+        == {
+            "code": "authentication_failed",
+            "detail": "Invalid token.",
+        }
+    )
