@@ -4,6 +4,8 @@ import datetime
 import hashlib
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from producers.models import ApiToken
@@ -155,3 +157,18 @@ def test_an_expired_token_gets_the_same_answer_as_an_unknown_one(api):
             "detail": "Invalid token.",
         }
     )
+
+
+def test_a_token_request_costs_one_query_to_authenticate(api):
+    user = UserFactory(username="keisha")
+    _, key = api_token_issue(user=user)
+    me(api, key)  # the first use writes `last_used_at`; later uses within minutes do not
+
+    with CaptureQueriesContext(connection) as with_token:
+        assert me(api, key).status_code == 200
+    api.credentials()
+    with CaptureQueriesContext(connection) as signed_in:
+        assert api.as_user(user).get("/api/v1/me/").status_code == 200
+
+    assert len(with_token) - len(signed_in) == 1
+    assert "producers_apitoken" in with_token.captured_queries[0]["sql"]
