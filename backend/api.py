@@ -16,6 +16,7 @@ app_name = "api"
 def api_root(request, format=None):
     names = [
         "auth-token",
+        "auth-token-list",
         "me",
         "producer-list",
         "capability-list",

@@ -1,8 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
+from backend.sign_in import SignInLimitMixin
 from orders.models import Order
 
 
@@ -59,6 +60,12 @@ class CheckoutForm(forms.Form):
         return data
 
 
+class SignInForm(SignInLimitMixin, AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Username or email"
+
+
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(label="Email")
     first_name = forms.CharField(max_length=150, label="First name")
@@ -66,3 +73,14 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "first_name", "email"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        # Emails sign in too, so one email names one account. The message names no
+        # account; the sign-up limit makes asking about many emails slow.
+        if get_user_model()._default_manager.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "This email cannot be used for a new account. If it is yours, sign in with it.",
+                code="email_in_use",
+            )
+        return email

@@ -1,6 +1,5 @@
 """The residents' storefront. Views only read through selectors and write through services."""
 
-import math
 import secrets
 
 from django.conf import settings
@@ -10,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
 from django.db.models import Count, Q
-from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,15 +16,16 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from backend import sign_in_limit
 from backend.money import format_quantity, to_money
+from backend.sign_in import with_retry_after
 from catalog import selectors as catalog_selectors
 from catalog.caching import CachedCountPaginator, cached
 from catalog.exceptions import InsufficientStock
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product
-from frontend import sign_in_limit
 from frontend.cart import Cart
-from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm, SignUpForm
+from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm, SignInForm, SignUpForm
 from orders import selectors as order_selectors
 from orders.exceptions import InvalidTransition, PaymentProviderUnavailable, ProducerUnavailable
 from orders.models import Order
@@ -374,47 +373,37 @@ def my_orders(request):
 
 
 class SignInView(LoginView):
-    """Sign in; too many wrong passwords for one name from one address answer 429."""
+    """Sign in with a user name or email; while the shared limit holds (too many failures
+    for the name or from the address) the form answers 429 without checking the password."""
 
     template_name = "frontend/sign_in.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        wait = sign_in_limit.seconds_blocked(request, username)
-        if wait:
-            form = self.get_form()
-            # Refused before the password is looked at: no validation runs.
-            form._errors = ErrorDict()
-            form.cleaned_data = {}
-            minutes = math.ceil(wait / 60)
-            form.add_error(
-                None,
-                f"Too many attempts, try again in {minutes} minute{'' if minutes == 1 else 's'}.",
-            )
-            response = self.render_to_response(self.get_context_data(form=form), status=429)
-            response["Retry-After"] = str(wait)
-            return response
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form):
-        sign_in_limit.record_failure(self.request, self.request.POST.get("username", ""))
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        sign_in_limit.clear(self.request, self.request.POST.get("username", ""))
-        return super().form_valid(form)
+        return with_retry_after(super().form_invalid(form))
 
 
 def sign_up(request):
+    """Make an account. Every try counts against a per-address limit, so probing which
+    names and emails are taken is as slow as guessing passwords."""
     if request.user.is_authenticated:
         return redirect("frontend:home")
     form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.first_name or user.username}!")
-        return redirect("frontend:home")
+    if request.method == "POST":
+        wait = sign_in_limit.sign_up_seconds_blocked(request)
+        if wait:
+            # A fresh form: nothing sent is validated, so nothing is looked up.
+            context = {"form": SignUpForm(), "blocked": sign_in_limit.retry_message(wait)}
+            response = render(request, "frontend/sign_up.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        sign_in_limit.record_sign_up(request)
+        if form.is_valid():
+            user = form.save()
+            login(request, user, backend="backend.sign_in.UsernameOrEmailBackend")
+            messages.success(request, f"Welcome, {user.first_name or user.username}!")
+            return redirect("frontend:home")
     return render(request, "frontend/sign_up.html", {"form": form})
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from producers.models import Capability, Membership, Producer
+from producers.models import ApiToken, Capability, Membership, Producer
 
 
 class MembershipInline(admin.TabularInline):
@@ -59,3 +59,19 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "producer"]
     search_fields = ["user__username", "user__email", "producer__name"]
     autocomplete_fields = ["user", "producer"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued through the API only; here staff see and revoke them."""
+
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "expires_at"]
+    search_fields = ["user__username", "name", "prefix"]
+    readonly_fields = list_display
+    exclude = ["digest", "password_mark"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -164,3 +164,27 @@ class Membership(models.Model):
     @property
     def is_manager(self) -> bool:
         return self.role == self.Role.MANAGER
+
+
+class ApiToken(models.Model):
+    """A key for the API. Only a digest of the key is stored: the key itself is shown once,
+    when it is made. A token ends at `expires_at`, when revoked (deleted), or when its
+    owner's password changes (`password_mark` no longer matches)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=80, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    # The key's first characters, so its owner can tell tokens apart without the secret.
+    prefix = models.CharField(max_length=8)
+    password_mark = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.prefix}…"

@@ -18,9 +18,10 @@ from django.views.static import serve
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from frontend import sign_in_limit
+from backend import sign_in_limit
 from orders.models import WebhookDelivery
 from producers.models import Producer
+from producers.tokens import api_token_issue
 from producers.webhooks import check_webhook_url, is_forbidden_address
 from tests.factories import UserFactory
 from tests.orders.test_dispatch import Receiver, make_job, send
@@ -527,10 +528,8 @@ def test_a_session_signed_in_api_write_with_the_csrf_token_goes_through(coop, co
 
 
 def test_an_api_write_with_a_token_needs_no_csrf_token(coop, coop_manager):
-    from rest_framework.authtoken.models import Token
-
     client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=coop_manager).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=coop_manager)[1]}")
 
     response = client.post(f"/api/v1/producers/{coop.slug}/rotate-webhook-secret/")
 

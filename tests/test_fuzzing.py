@@ -14,7 +14,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
@@ -24,6 +23,7 @@ from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_receive
 from orders.services import Contact, order_place
 from producers.models import Membership
+from producers.tokens import api_token_issue
 from tests.factories import (
     CategoryFactory,
     FabLabFactory,
@@ -120,7 +120,7 @@ def world(settings, tmp_path):
     )
     CategoryFactory(slug="furniture")
     membership = Membership.objects.get(user=users["coop_member"])
-    tokens = {role: Token.objects.create(user=user).key for role, user in users.items()}
+    tokens = {role: api_token_issue(user=user)[1] for role, user in users.items()}
     # Random path parameters only ever find nothing (404): most examples use these real
     # ones, so that bodies and queries reach the code behind each route.
     known = {

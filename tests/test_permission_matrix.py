@@ -31,6 +31,7 @@ from orders.models import Payment, WebhookDelivery
 from orders.services import Contact, job_accept, job_ready, job_start, order_place
 from producers.models import Membership
 from producers.permissions import forget_roles
+from producers.tokens import api_token_issue
 from tests.factories import (
     CapabilityFactory,
     CategoryFactory,
@@ -96,6 +97,10 @@ MATRIX = {
     ("root", "get", "-"): everyone(200),
     ("auth-token", "post", "-"): everyone(200),
     ("me", "get", "-"): roles(401, 200, 200, 200, 200, 200),
+    # API tokens: only your own, not even staff see another's.
+    ("auth-token-list", "get", "-"): roles(401, 200, 200, 200, 200, 200),
+    ("auth-token-detail", "delete", "A"): roles(401, 404, 404, 204, 404, 404),
+    ("auth-token-detail", "delete", "B"): roles(401, 404, 404, 404, 404, 404),
     # Producers: public read; managers edit their own; staff add and edit all.
     ("producer-list", "get", "-"): everyone(200),
     ("producer-list", "post", "-"): roles(401, 403, 403, 403, 403, 201),
@@ -243,6 +248,7 @@ class Side:
             producer=self.producer, role=Membership.Role.MANAGER, user=UserFactory()
         ).user
         self.membership = MembershipFactory(producer=self.producer, user=UserFactory())
+        self.token, _ = api_token_issue(user=self.manager)
         self.product = make_product(producer=self.producer, title=f"Stool {name}")
         product_stock_receive(product=self.product, quantity=10, by=None, reason="made")
         self.draft = make_product(
@@ -355,6 +361,8 @@ class World:
             return side.jobs[name.removeprefix("job-")].pk
         if name == "stock-movement-detail":
             return side.movement.pk
+        if name == "auth-token-detail":
+            return side.token.pk
         return side.image.pk
 
     def body(self, name: str, side: Side | None) -> dict:

@@ -4,6 +4,7 @@ from django.core.files.storage import default_storage
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.fields import STRICT_MAPPING, StrictDecimalField
 from catalog.api.serializers import ProducerRefSerializer
 from catalog.models import QUANTITY, BillOfMaterialsLine, Category, Material, Product
 from catalog.services.products import PRODUCT_WRITE_FIELDS
@@ -199,6 +200,8 @@ class ProductDetailSerializer(ProductSerializer):
 class ProductWriteSerializer(serializers.ModelSerializer):
     """What a producer's members set. The producer comes from who is asking, never the body."""
 
+    serializer_field_mapping = STRICT_MAPPING
+
     category = serializers.SlugRelatedField(
         slug_field="slug", queryset=Category.objects.all(), required=False, allow_null=True
     )
@@ -231,7 +234,7 @@ class BillOfMaterialsInputLineSerializer(serializers.Serializer):
     material = serializers.SlugRelatedField(
         slug_field="sku", queryset=Material.objects.raw_materials()
     )
-    quantity = serializers.DecimalField(**QUANTITY, min_value=Decimal("0.001"))
+    quantity = StrictDecimalField(**QUANTITY, min_value=Decimal("0.001"))
 
 
 class BillOfMaterialsInputSerializer(serializers.Serializer):
@@ -240,7 +243,7 @@ class BillOfMaterialsInputSerializer(serializers.Serializer):
 
 class ProductStockInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["receipt", "count"])
-    quantity = serializers.DecimalField(
+    quantity = StrictDecimalField(
         **QUANTITY, min_value=Decimal("0"), help_text="Units made (receipt) or counted (count)."
     )
     reason = serializers.CharField(max_length=240)

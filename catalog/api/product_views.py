@@ -158,7 +158,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=BillOfMaterialsLineSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="bom", pagination_class=None)
+    @action(detail=True, methods=["get"], url_path="bom", pagination_class=None, filter_backends=[])
     def bom(self, request, slug=None):
         """What one unit takes. Anyone who can see the product can read it."""
         product = self.get_object()

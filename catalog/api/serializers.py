@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from backend.fields import STRICT_MAPPING, StrictDecimalField
 from catalog.models import QUANTITY, Material, StockBalance, StockLocation, StockMovement
 from catalog.services.stock import clean_quantity
 from producers.models import Producer
@@ -40,6 +41,8 @@ class MaterialMemberSerializer(MaterialPublicSerializer):
 
 
 class MaterialWriteSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = STRICT_MAPPING
+
     class Meta:
         model = Material
         fields = [
@@ -145,7 +148,7 @@ class VisibleLocationField(serializers.SlugRelatedField):
         )
 
 
-class QuantityField(serializers.DecimalField):
+class QuantityField(StrictDecimalField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)
         super().__init__(**QUANTITY, **kwargs)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from rest_framework import serializers
 
+from backend.fields import StrictDecimalField
 from catalog.models import Product
 from orders.models import Allocation, Job, JobTransition, Order, OrderLine, Payment
 
@@ -30,7 +31,7 @@ class OrderCreateSerializer(serializers.Serializer):
     delivery_address = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default=""
     )
-    delivery_latitude = serializers.DecimalField(
+    delivery_latitude = StrictDecimalField(
         max_digits=9,
         decimal_places=6,
         min_value=Decimal("-90"),
@@ -38,7 +39,7 @@ class OrderCreateSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
     )
-    delivery_longitude = serializers.DecimalField(
+    delivery_longitude = StrictDecimalField(
         max_digits=9,
         decimal_places=6,
         min_value=Decimal("-180"),
@@ -71,7 +72,7 @@ class OrderCreateSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.ModelSerializer):
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = JobTransition

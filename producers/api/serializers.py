@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from backend.fields import STRICT_MAPPING
 from producers.models import Capability, Membership, Producer
 from producers.services import PRODUCER_MANAGER_FIELDS, PRODUCER_STAFF_FIELDS
 from producers.webhooks import check_webhook_url
@@ -63,6 +64,8 @@ class ProducerPrivateSerializer(ProducerPublicSerializer):
 
 class ProducerWriteSerializer(serializers.ModelSerializer):
     """Input for managers editing their producer. Identity fields are staff's to set."""
+
+    serializer_field_mapping = STRICT_MAPPING
 
     capabilities = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=Capability.objects.all(), required=False

@@ -1,11 +1,9 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from producers import permissions, selectors, services
 from producers.api.filters import ProducerFilter
@@ -22,15 +20,6 @@ from producers.api.serializers import (
     WebhookSecretSerializer,
 )
 from producers.models import WEBHOOK_SECRET_GRACE, Capability, Membership, Producer
-
-
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token."""
-
-    # Open to anyone, as ObtainAuthToken is; said explicitly so the schema says so too.
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
 
 
 class MeView(generics.RetrieveAPIView):
@@ -121,7 +110,9 @@ class ProducerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(WebhookSecretSerializer(body).data)
 
     @extend_schema(responses=MembershipSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="members", pagination_class=None)
+    @action(
+        detail=True, methods=["get"], url_path="members", pagination_class=None, filter_backends=[]
+    )
     def members(self, request, slug=None):
         producer = self.get_object()
         if not permissions.can_see_private(request.user, producer):
