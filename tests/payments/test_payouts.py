@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from orders.models import Payment, Payout
-from orders.payments import payments_retry_due, payout_send
-from orders.payments.payouts import fund_percent
+from orders import outbox
+from orders.models import OutboxState, Payment, Payout
+from orders.payments.payouts import fund_percent, payouts_release_owed
 from orders.services import job_accept, job_hand_over, job_ready, job_start
 from tests.orders.conftest import place
 
@@ -102,7 +102,7 @@ def test_an_owed_payout_is_paid_once_the_coop_connects_an_account(
     sewing.stripe_account_id = "acct_sewing"
     sewing.save()
 
-    payments_retry_due()
+    assert payouts_release_owed() == 1
 
     (request,) = fake_stripe.received("POST", TRANSFERS)
     assert request.form["destination"] == "acct_sewing"
@@ -116,8 +116,9 @@ def test_a_failed_transfer_is_recorded_with_its_error(stool, paid_card_order, fa
     job = hand_over(order.jobs.get())
 
     payout = Payout.objects.get(job=job)
-    assert payout.status == Payout.Status.FAILED
-    assert "Something went wrong at Stripe" in payout.error
+    assert payout.state == OutboxState.PENDING
+    assert payout.status == Payout.Status.PENDING
+    assert "Something went wrong at Stripe" in payout.last_error
     assert payout.next_attempt_at > timezone.now()
 
 
@@ -127,9 +128,10 @@ def test_a_failed_transfer_is_retried_with_the_same_key_into_one_transfer(
     order = paid_card_order((stool, 1))
     fake_stripe.fail(3)
     job = hand_over(order.jobs.get())
-    Payout.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    overdue = timezone.now() - outbox.SWEEP_GRACE - datetime.timedelta(seconds=1)
+    Payout.objects.update(next_attempt_at=overdue)
 
-    payments_retry_due()
+    outbox.requeue_due()
 
     assert Payout.objects.get(job=job).status == Payout.Status.PAID
     assert len(fake_stripe.transfers) == 1
@@ -170,7 +172,7 @@ def test_a_paid_payout_is_never_sent_again(stool, paid_card_order, fake_stripe):
     order = paid_card_order((stool, 1))
     job = hand_over(order.jobs.get())
 
-    assert payout_send(payout_id=job.payout.pk) == "skipped"
+    assert outbox.send_outbox_message.call(kind="payout", pk=job.payout.pk) == "skipped"
     assert len(fake_stripe.received("POST", TRANSFERS)) == 1
 
 
