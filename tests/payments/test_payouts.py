@@ -90,6 +90,7 @@ def test_a_coop_without_a_stripe_account_is_recorded_as_owed(tote, paid_card_ord
 
     payout = Payout.objects.get(job=job)
     assert payout.status == Payout.Status.OWED
+    assert payout.state == OutboxState.HELD
     assert payout.amount == Decimal("27.03")  # 28.45 less 1.42 (5%, rounded half up)
     assert fake_stripe.received("POST", TRANSFERS) == []
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from orders import outbox
 from orders.housekeeping import housekeeping
-from orders.models import Job, Order, OutboxState, Refund
+from orders.models import Job, Order, OutboxAttempt, OutboxState, Refund
 from orders.services import job_decline, order_cancel
 from tests.factories import ProducerFactory
 from tests.orders.conftest import place
@@ -124,6 +124,18 @@ def test_a_refund_stripe_refuses_is_recorded_with_its_error(stool, paid_card_ord
     assert "Something went wrong at Stripe" in refund.last_error
     assert refund.attempts == 1
     assert refund.next_attempt_at > timezone.now()
+
+
+def test_each_try_at_a_refund_is_logged_with_what_went_wrong(stool, paid_card_order, fake_stripe):
+    order = paid_card_order((stool, 1))
+    fake_stripe.fail(3)
+
+    order_cancel(order=order, by=None)
+
+    refund = Refund.objects.get()
+    (attempt,) = OutboxAttempt.objects.filter(kind="refund", object_id=refund.pk)
+    assert attempt.number == 1
+    assert "Something went wrong at Stripe" in attempt.error
 
 
 def test_a_failed_refund_is_retried_by_the_housekeeping_task_with_the_same_key(
