@@ -279,7 +279,6 @@ class WebhookDelivery(OutboxMessage):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(OutboxMessage.Meta):
-        ordering = ["-created_at", "-id"]
         indexes = [
             *OutboxMessage.Meta.indexes,
             models.Index(fields=["producer", "-created_at"], name="delivery_producer_newest"),
@@ -401,7 +400,6 @@ class Refund(OutboxMessage):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
 
     class Meta(OutboxMessage.Meta):
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_gt_0"),
             models.UniqueConstraint(
@@ -442,7 +440,6 @@ class Payout(OutboxMessage):
     paid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(OutboxMessage.Meta):
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0, community_share__gte=0), name="payout_amounts_gte_0"

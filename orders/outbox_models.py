@@ -36,6 +36,7 @@ class OutboxMessage(models.Model):
 
     class Meta:
         abstract = True
+        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="%(class)s_due")]
 
 
@@ -61,9 +62,6 @@ class Email(OutboxMessage):
         related_name="emails",
     )
     sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta(OutboxMessage.Meta):
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.state})"
