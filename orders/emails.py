@@ -70,7 +70,10 @@ def managers_emails(producer_id: int) -> list[str]:
 
 
 def _lines(job: Job, *, prices: bool) -> list[dict]:
-    lines = job.lines.filter(cancelled=False).order_by("id")
+    # `all()`, not `filter()`: dispatching has the lines prefetched already.
+    lines = sorted(
+        (line for line in job.lines.all() if not line.cancelled), key=lambda line: line.pk
+    )
     return [
         {
             "quantity": line.quantity,
