@@ -192,3 +192,22 @@ def test_a_community_fund_percent_outside_0_to_100_is_refused(settings, value):
 
     with pytest.raises(ImproperlyConfigured):
         fund_percent()
+
+
+def test_a_payout_whose_coop_disconnected_stripe_before_it_was_sent_is_held_as_owed(
+    stool, woodshop, paid_card_order, fake_stripe
+):
+    order = paid_card_order((stool, 1))
+    job = hand_over(order.jobs.get())
+    payout = Payout.objects.get(job=job)
+    Payout.objects.filter(pk=payout.pk).update(
+        state=OutboxState.PENDING, status=Payout.Status.PENDING, stripe_transfer_id=""
+    )
+    woodshop.stripe_account_id = ""
+    woodshop.save()
+
+    assert outbox.send_outbox_message.call(kind="payout", pk=payout.pk) == "skipped"
+
+    payout.refresh_from_db()
+    assert (payout.state, payout.status) == (OutboxState.HELD, Payout.Status.OWED)
+    assert payout.attempts == 1  # the first, real transfer; the held one is not a try
