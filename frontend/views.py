@@ -29,7 +29,7 @@ from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm, SignInForm
 from orders import selectors as order_selectors
 from orders.exceptions import InvalidTransition, PaymentProviderUnavailable, ProducerUnavailable
 from orders.models import Order
-from orders.payments import checkout_start
+from orders.payments.checkout import checkout_start
 from orders.services import Contact, order_place
 from producers.models import Producer
 from producers.selectors import producer_list

@@ -2,11 +2,13 @@ from django.contrib import admin
 
 from orders.models import (
     Allocation,
+    Email,
     IdempotencyRecord,
     Job,
     JobTransition,
     Order,
     OrderLine,
+    OutboxAttempt,
     Payment,
     Payout,
     Refund,
@@ -48,7 +50,7 @@ class PaymentInline(ReadOnlyInline):
 
 class RefundInline(ReadOnlyInline):
     model = Refund
-    fields = ["amount", "job", "status", "stripe_refund_id", "attempts", "error", "created_at"]
+    fields = ["amount", "job", "status", "state", "stripe_refund_id", "attempts", "last_error"]
     readonly_fields = fields
 
 
@@ -185,8 +187,8 @@ class StripeEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["order", "job", "amount", "status", "attempts", "error", "created_at"]
-    list_filter = ["status"]
+    list_display = ["order", "job", "amount", "status", "state", "attempts", "last_error"]
+    list_filter = ["status", "state"]
     search_fields = ["order__number", "stripe_refund_id", "idempotency_key"]
     list_select_related = ["order"]
 
@@ -201,10 +203,28 @@ class PayoutAdmin(ReadOnlyAdmin):
         "amount",
         "community_share",
         "status",
+        "state",
         "attempts",
-        "error",
+        "last_error",
         "created_at",
     ]
-    list_filter = ["status", "producer"]
+    list_filter = ["status", "state", "producer"]
     search_fields = ["job__order__number", "producer__name", "stripe_transfer_id"]
     list_select_related = ["job__order", "job__producer", "producer"]
+
+
+# --- The outbox's own rows: emails and the attempts of refunds, payouts and emails -----
+
+
+@admin.register(Email)
+class EmailAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "kind", "state", "attempts", "last_error", "created_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["subject", "order__number"]
+
+
+@admin.register(OutboxAttempt)
+class OutboxAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "object_id", "number", "error", "duration_ms", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["error"]

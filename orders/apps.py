@@ -1,6 +1,20 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+
+# Each fills the outbox's registry with its kind when imported; the worker must know them all.
+OUTBOX_SENDERS = (
+    "orders.delivery",
+    "orders.emails",
+    "orders.payments.refunds",
+    "orders.payments.payouts",
+)
 
 
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = "Orders"
+
+    def ready(self) -> None:
+        for module in OUTBOX_SENDERS:
+            import_module(module)

@@ -6,6 +6,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from orders.outbox_models import Email, OutboxAttempt, OutboxMessage, OutboxState  # noqa: F401
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
 
@@ -259,14 +261,10 @@ class IdempotencyRecord(models.Model):
         return f"{self.scope}:{self.key}"
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(OutboxMessage):
     """One message to a producer's webhook endpoint, retried until delivered or given up."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Gave up"
-        STOPPED = "stopped", "Stopped by the receiver (410)"
+    State = OutboxState
 
     producer = models.ForeignKey(
         "producers.Producer", on_delete=models.CASCADE, related_name="webhook_deliveries"
@@ -278,16 +276,12 @@ class WebhookDelivery(models.Model):
     # The `webhook-id` header: the same on every attempt, so receivers can de-duplicate.
     message_id = models.CharField(max_length=64, unique=True)
     payload = models.JSONField()
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(OutboxMessage.Meta):
         indexes = [
-            models.Index(fields=["producer", "-created_at"], name="delivery_producer_newest")
+            *OutboxMessage.Meta.indexes,
+            models.Index(fields=["producer", "-created_at"], name="delivery_producer_newest"),
         ]
 
     def __str__(self) -> str:
@@ -381,8 +375,12 @@ class StripeEvent(models.Model):
         return f"{self.event_id} {self.type}"
 
 
-class Refund(models.Model):
-    """Money given back to a customer through Stripe: a whole order, or one job's lines."""
+class Refund(OutboxMessage):
+    """Money given back to a customer through Stripe: a whole order, or one job's lines.
+
+    `state` is the outbox's (has Stripe been asked yet); `status` is Stripe's
+    answer about the money (pending, succeeded, failed).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -400,15 +398,8 @@ class Refund(models.Model):
     idempotency_key = models.CharField(max_length=255, unique=True)
     stripe_refund_id = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    error = models.CharField(max_length=500, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="refund_status_due")]
+    class Meta(OutboxMessage.Meta):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_gt_0"),
             models.UniqueConstraint(
@@ -422,13 +413,16 @@ class Refund(models.Model):
         return f"Refund of {self.amount} for {self.order} ({self.status})"
 
 
-class Payout(models.Model):
-    """A handed-over job's pay to its co-op: the job total less the community-fund share."""
+class Payout(OutboxMessage):
+    """A handed-over job's pay to its co-op: the job total less the community-fund share.
+
+    `status` is what the co-op is owed or was paid; `state` is the outbox's sending
+    of the transfer (held while the co-op has no connected Stripe account).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         PAID = "paid", "Paid"
-        FAILED = "failed", "Failed"
         OWED = "owed", "Owed (no connected Stripe account)"
 
     job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="payout")
@@ -443,16 +437,9 @@ class Payout(models.Model):
         max_length=64, blank=True, help_text="The connected account it went to."
     )
     stripe_transfer_id = models.CharField(max_length=255, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="payout_status_due")]
+    class Meta(OutboxMessage.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0, community_share__gte=0), name="payout_amounts_gte_0"

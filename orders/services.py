@@ -23,6 +23,8 @@ from orders.exceptions import (
     RequestInProgress,
 )
 from orders.models import Allocation, IdempotencyRecord, Job, JobTransition, Order, OrderLine
+from orders.payments.payouts import payout_request
+from orders.payments.refunds import refund_for_lines, refund_rest_of_order
 from orders.routing import LineRequest, RoutedLine, load_products, route_order
 
 J = Job.Status
@@ -288,7 +290,6 @@ def order_cancel(*, order: Order, by, reason: str = "Cancelled by the customer")
     A paid card order is refunded through Stripe (by a task written in this
     transaction) and ends `refunded`.
     """
-    from orders import payments
     from orders.dispatch import dispatch_jobs
 
     with transaction.atomic():
@@ -309,7 +310,7 @@ def order_cancel(*, order: Order, by, reason: str = "Cancelled by the customer")
         locked.cancelled_at = timezone.now()
         locked.cancel_reason = reason
         # Paid by card: whatever was not given back yet is refunded through Stripe.
-        if paid and payments.refund_rest_of_order(order=locked, reason=reason):
+        if paid and refund_rest_of_order(order=locked, reason=reason):
             locked.status = O.REFUNDED
         locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
         # Co-ops that already had the work are told it is off.
@@ -448,12 +449,10 @@ def job_ready(*, job: Job, by) -> Job:
 
 def job_hand_over(*, job: Job, by) -> Job:
     """Hand the goods over; a card-paid job's payout to its co-op is queued in this transaction."""
-    from orders import payments
-
     with transaction.atomic():
         locked = _move(job, "hand_over", by=by)
         _sync_order(locked.order_id)
-        payments.payout_request(job=locked)
+        payout_request(job=locked)
     return locked
 
 
@@ -464,7 +463,6 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
     declined this order before; lines that cannot go anywhere else are cancelled.
     Returns the declined job.
     """
-    from orders import payments
     from orders.dispatch import dispatch_jobs
 
     with transaction.atomic():
@@ -503,9 +501,7 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
         dropped = [line for line in lines if line not in moved]
         OrderLine.objects.filter(pk__in=[line.pk for line in dropped]).update(cancelled=True)
         # Paid by card: what nobody else can make is refunded through Stripe.
-        payments.refund_for_lines(
-            order=order, job=locked, lines=dropped, reason=f"Declined: {reason}"
-        )
+        refund_for_lines(order=order, job=locked, lines=dropped, reason=f"Declined: {reason}")
         _sync_order(order.pk)
     return locked
 

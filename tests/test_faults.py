@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection
 from django.db.models import F
 
 from catalog.models import StockBalance, StockMovement
-from orders import services, tasks
+from orders import http_client, outbox, services
 from orders.models import (
     Allocation,
     IdempotencyRecord,
@@ -218,11 +218,11 @@ def test_a_delivery_whose_worker_died_mid_call_is_requeued_and_sent_with_the_sam
     job = make_job(receiver=endpoint)
     interrupted = []
 
-    def die_mid_call(url, body, headers):
+    def die_mid_call(url, *, body, headers):
         interrupted.append(headers)
         raise WorkerKilled()
 
-    monkeypatch.setattr(tasks, "post_webhook", die_mid_call)
+    monkeypatch.setattr(http_client, "post", die_mid_call)
     # The task's error reaches the test, as it reaches the worker that ran it.
     with pytest.raises(WorkerKilled):
         send(job)
@@ -236,15 +236,13 @@ def test_a_delivery_whose_worker_died_mid_call_is_requeued_and_sent_with_the_sam
     assert delivery.attempts == 1
     assert not WebhookAttempt.objects.filter(delivery=delivery).exists()
     assert endpoint.requests == []
-    assert tasks.requeue_stranded_deliveries() == 0
-    assert tasks.deliver_webhook.call(delivery_id=delivery.pk) == "skipped"
+    assert outbox.requeue_due()["webhook"] == 0
+    assert outbox.send_outbox_message.call(kind="webhook", pk=delivery.pk) == "skipped"
 
-    # Time passes beyond the lease and the stranded window: housekeeping picks it up.
-    later = tasks.ATTEMPT_LEASE + tasks.STRANDED_AFTER + datetime.timedelta(seconds=1)
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        next_attempt_at=F("next_attempt_at") - later
-    )
-    assert tasks.requeue_stranded_deliveries() == 1
+    # Time passes beyond the lease: housekeeping picks it up.
+    later = outbox.POLICIES["webhook"].lease + datetime.timedelta(seconds=1)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(leased_until=F("leased_until") - later)
+    assert outbox.requeue_due()["webhook"] == 1
 
     (request,) = endpoint.requests
     assert request.verified
@@ -253,4 +251,4 @@ def test_a_delivery_whose_worker_died_mid_call_is_requeued_and_sent_with_the_sam
     assert delivery.state == WebhookDelivery.State.DELIVERED
     assert delivery.attempts == 2
     assert list(delivery.attempt_log.values_list("number", "status_code")) == [(2, 200)]
-    assert tasks.requeue_stranded_deliveries() == 0
+    assert outbox.requeue_due()["webhook"] == 0

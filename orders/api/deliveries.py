@@ -8,7 +8,7 @@ from django.urls import path
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 
-from orders.models import WebhookAttempt, WebhookDelivery
+from orders.models import OutboxState, WebhookAttempt, WebhookDelivery
 from orders.selectors import deliveries_for
 from producers.models import Producer
 from producers.permissions import is_member, is_platform_staff
@@ -21,8 +21,21 @@ class WebhookAttemptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The words co-ops see; the outbox's `held` is never a delivery's state.
+DELIVERY_STATES = [
+    (state.value, state.label)
+    for state in (
+        OutboxState.PENDING,
+        OutboxState.DELIVERED,
+        OutboxState.FAILED,
+        OutboxState.STOPPED,
+    )
+]
+
+
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     job = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The job's id.")
+    state = serializers.ChoiceField(choices=DELIVERY_STATES, read_only=True)
     attempt_log = WebhookAttemptSerializer(many=True, read_only=True)
 
     class Meta:

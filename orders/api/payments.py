@@ -10,9 +10,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders import payments
 from orders.api.views import TOKEN_PARAMETER, order_for_request
+from orders.payments.checkout import checkout_start
+from orders.payments.events import stripe_event_receive
 from orders.payments.payouts import fund_percent
+from orders.payments.reports import community_wealth
 
 # --- Stripe's webhook ------------------------------------------------------------------
 
@@ -46,7 +48,7 @@ class StripeWebhookView(APIView):
     )
     def post(self, request):
         # The signature covers the body byte for byte: it is read raw, never parsed by DRF.
-        event = payments.stripe_event_receive(
+        event = stripe_event_receive(
             payload=request.body, signature=request.headers.get("Stripe-Signature")
         )
         body = {"id": event.event_id, "type": event.type, "processed": bool(event.processed_at)}
@@ -76,7 +78,7 @@ class CheckoutView(APIView):
     @extend_schema(request=None, parameters=[TOKEN_PARAMETER], responses=CheckoutSerializer)
     def post(self, request, number: str):
         order = order_for_request(request, number)
-        payment = payments.checkout_start(order=order)
+        payment = checkout_start(order=order)
         return Response(CheckoutSerializer(payment).data)
 
 
@@ -145,7 +147,7 @@ class CommunityWealthReportView(APIView):
         period.is_valid(raise_exception=True)
         start: datetime.date | None = period.validated_data["date_from"]
         end: datetime.date | None = period.validated_data["date_to"]
-        report = payments.community_wealth(date_from=start, date_to=end)
+        report = community_wealth(date_from=start, date_to=end)
         report["community_fund_percent"] = fund_percent()
         return Response(CommunityWealthSerializer(report).data)
 

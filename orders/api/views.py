@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from orders import payments, selectors, services
+from orders import selectors, services
 from orders.api.serializers import (
     CheckoutUnavailableSerializer,
     JobDeclineSerializer,
@@ -20,6 +20,7 @@ from orders.api.serializers import (
 )
 from orders.exceptions import PaymentProviderUnavailable
 from orders.models import Job, Order
+from orders.payments.checkout import checkout_start
 from producers.permissions import is_member, is_platform_staff
 
 TOKEN_PARAMETER = OpenApiParameter(
@@ -171,7 +172,7 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def _open_checkout(self, order: Order) -> tuple[int, dict]:
         if order.status == Order.Status.PENDING_PAYMENT:
             try:
-                payments.checkout_start(order=order)
+                checkout_start(order=order)
             except PaymentProviderUnavailable as exc:
                 return exc.status_code, self._owed_body(order, exc)
         return status.HTTP_201_CREATED, self._placed_body(order)

@@ -10,6 +10,7 @@ own order and payment are re-read under their locks before anything changes.
 
 import json
 import logging
+import time
 from collections.abc import Callable
 
 import stripe
@@ -26,6 +27,7 @@ from orders.exceptions import (
 )
 from orders.models import Order, Payment, StripeEvent
 from orders.payments.refunds import refund_rest_of_order, refund_update_from_stripe
+from orders.services import confirm_payment, order_expire
 from orders.stripe_client import stripe_client
 
 logger = logging.getLogger(__name__)
@@ -34,14 +36,34 @@ PAID = ("checkout.session.completed", "checkout.session.async_payment_succeeded"
 EXPIRED = ("checkout.session.expired",)
 REFUNDS = ("refund.created", "refund.updated", "refund.failed", "charge.refund.updated")
 
+# Stripe's library refuses signatures older than this; we also refuse ones dated this far
+# ahead, which no honest clock skew explains (a signature made for later replay).
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def _signed_at(signature: str) -> int | None:
+    for item in signature.split(","):
+        name, _, value = item.strip().partition("=")
+        if name == "t" and value.isdigit():
+            return int(value)
+    return None
+
 
 def _verify(payload: bytes, signature: str | None) -> dict:
     try:
-        stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+        stripe.Webhook.construct_event(
+            payload,
+            signature,
+            settings.STRIPE_WEBHOOK_SECRET,
+            tolerance=SIGNATURE_TOLERANCE_SECONDS,
+        )
     except stripe.SignatureVerificationError as exc:
         raise StripeSignatureInvalid() from exc
     except ValueError as exc:  # signed, but not JSON (or not UTF-8)
         raise StripeEventInvalid() from exc
+    signed_at = _signed_at(signature or "")
+    if signed_at is None or signed_at > time.time() + SIGNATURE_TOLERANCE_SECONDS:
+        raise StripeSignatureInvalid()
     data = json.loads(payload)
     if not isinstance(data, dict) or not isinstance(data.get("data"), dict):
         raise StripeEventInvalid()
@@ -85,7 +107,7 @@ def stripe_event_receive(*, payload: bytes, signature: str | None) -> StripeEven
     """Verify, store and act on one delivery of a Stripe event. Returns the stored event.
 
     Raises StripeSignatureInvalid when the body is not signed with our webhook
-    secret or the signature is more than five minutes old, and StripeEventInvalid
+    secret or the signature is dated more than five minutes ago or ahead, and StripeEventInvalid
     when it is signed but not an event: nothing is written then. Raises
     PaymentProviderUnavailable when Stripe must be asked about the object and
     cannot be: the event stays stored but unprocessed, and Stripe delivers it again.
@@ -127,8 +149,6 @@ def _session_paid(_obj: dict, session: dict) -> None:
     A payment for an order that was closed meanwhile (cancelled, or expired) is
     given back in full.
     """
-    from orders.services import confirm_payment
-
     if session.get("payment_status") != "paid":
         return  # a delayed payment method: `async_payment_succeeded` follows when it clears
     payment = _payment_for(session)
@@ -173,8 +193,6 @@ def _session_paid(_obj: dict, session: dict) -> None:
 
 def _session_expired(session: dict, _current: None) -> None:
     """The session closed unpaid: the order gives its stock back now, not at its deadline."""
-    from orders.services import order_expire
-
     payment = _payment_for(session)
     if payment is None:
         return

@@ -15,9 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.money import to_cents, to_money
-from orders.models import Job, Payment, Payout
-from orders.payments import attempts
-from orders.payments.tasks import send_payout
+from orders import outbox
+from orders.models import Job, OutboxState, Payment, Payout
 from orders.stripe_client import stripe_client
 
 logger = logging.getLogger(__name__)
@@ -55,12 +54,13 @@ def payout_request(*, job: Job) -> Payout | None:
     Call it inside the transaction that hands the job over. Only card-paid
     orders have payouts (at pickup the co-op is paid at the counter); None
     otherwise. A co-op without a connected Stripe account is recorded as owed,
-    and paid once it connects one (see `payments_retry_due`). One payout per job.
+    and paid once it connects one (see `payouts_release_owed`). One payout per job.
     """
     if not Payment.objects.filter(order_id=job.order_id, status=Payment.Status.PAID).exists():
         return None
     percent = fund_percent()
     amount, share = community_split(total=job.total, percent=percent)
+    connected = bool(job.producer.stripe_account_id)
     payout, created = Payout.objects.get_or_create(
         job=job,
         defaults={
@@ -68,14 +68,40 @@ def payout_request(*, job: Job) -> Payout | None:
             "amount": amount,
             "community_share": share,
             "community_percent": percent,
-            "status": Payout.Status.PENDING
-            if job.producer.stripe_account_id
-            else Payout.Status.OWED,
+            "status": Payout.Status.PENDING if connected else Payout.Status.OWED,
+            "state": OutboxState.PENDING if connected else OutboxState.HELD,
         },
     )
-    if created and payout.status == Payout.Status.PENDING:
-        send_payout.enqueue(payout_id=payout.pk)
+    if created and connected:
+        outbox.enqueue(kind="payout", pk=payout.pk)
     return payout
+
+
+def payouts_release_owed(*, limit: int = 200) -> int:
+    """Send the payouts owed to co-ops that have since connected a Stripe account.
+
+    Each is moved from held to pending and queued, in its own short transaction
+    (a conditional update, so two runs at once release it once). Run every minute
+    by housekeeping. Returns how many were released.
+    """
+    owed = list(
+        Payout.objects.filter(state=OutboxState.HELD, status=Payout.Status.OWED)
+        .exclude(producer__stripe_account_id="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    released = 0
+    for pk in owed:
+        with transaction.atomic():
+            if Payout.objects.filter(pk=pk, state=OutboxState.HELD).update(
+                state=OutboxState.PENDING,
+                status=Payout.Status.PENDING,
+                next_attempt_at=None,
+                updated_at=timezone.now(),
+            ):
+                outbox.enqueue(kind="payout", pk=pk)
+                released += 1
+    return released
 
 
 def _charge_id(payment: Payment) -> str:
@@ -90,32 +116,25 @@ def _charge_id(payment: Payment) -> str:
     return charge_id or ""
 
 
-def _finish(payout_id: int, **fields) -> Payout:
-    with transaction.atomic():
-        payout = Payout.objects.select_for_update(of=("self",)).get(pk=payout_id)
-        for name, value in fields.items():
-            setattr(payout, name, value)
-        payout.next_attempt_at = None
-        payout.save(update_fields=[*fields, "next_attempt_at", "updated_at"])
-    return payout
+def _check(payout: Payout) -> OutboxState | None:
+    """A co-op without a connected account is owed: held until it connects one."""
+    if payout.producer.stripe_account_id:
+        return None
+    payout.status = Payout.Status.OWED
+    return OutboxState.HELD
 
 
-def payout_send(*, payout_id: int) -> str:
-    """Transfer one payout to its co-op's connected account; record what happened.
+def _send(payout: Payout) -> outbox.Result:
+    """Transfer one payout to its co-op's connected account.
 
     The transfer's idempotency key is `payout-job-<id>`: a retry after a lost
-    answer makes no second transfer. Failures are recorded with their error and
-    tried again later. Returns the payout's status.
+    answer makes no second transfer.
     """
-    payout = attempts.claim(Payout, payout_id, sent_field="stripe_transfer_id")
-    if payout is None:
-        return "skipped"
     account = payout.producer.stripe_account_id
-    if not account:
-        return _finish(payout.pk, status=Payout.Status.OWED, error="").status
+    paid = {"status": Payout.Status.PAID, "destination": account, "paid_at": timezone.now()}
     if payout.amount == 0:
         # Nothing to move: the whole job went to the community fund.
-        return _finish(payout.pk, status=Payout.Status.PAID, paid_at=timezone.now()).status
+        return outbox.Result(outbox.Outcome.SENT, fields=paid)
     job = payout.job
     payment = Payment.objects.select_related("order").get(order_id=job.order_id)
     number = payment.order.number
@@ -136,13 +155,12 @@ def payout_send(*, payout_id: int) -> str:
         )
     except (stripe.StripeError, NoChargeYet) as exc:
         logger.warning("payout %s failed: %s", payout.idempotency_key, exc)
-        attempts.record_failure(Payout, payout.pk, str(exc))
-        return Payout.Status.FAILED
-    return _finish(
-        payout.pk,
-        status=Payout.Status.PAID,
-        stripe_transfer_id=transfer.id,
-        destination=account,
-        error="",
-        paid_at=timezone.now(),
-    ).status
+        return outbox.Result(outbox.Outcome.FAILED, error=str(exc))
+    return outbox.Result(outbox.Outcome.SENT, fields={**paid, "stripe_transfer_id": transfer.id})
+
+
+outbox.register(
+    outbox.Sender(
+        kind="payout", model=Payout, send=_send, select_related=("producer",), check=_check
+    )
+)

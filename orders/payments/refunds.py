@@ -5,13 +5,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import stripe
-from django.db import transaction
 from django.db.models import Sum
 
 from backend.money import from_cents, to_cents
-from orders.models import Job, Order, OrderLine, Payment, Refund
-from orders.payments import attempts
-from orders.payments.tasks import send_refund
+from orders import outbox
+from orders.models import Job, Order, OrderLine, OutboxState, Payment, Refund
 from orders.stripe_client import stripe_client
 
 logger = logging.getLogger(__name__)
@@ -47,7 +45,7 @@ def _refund(*, order: Order, job: Job | None, amount: Decimal, key: str, reason:
         defaults={"order": order, "job": job, "amount": amount, "reason": reason[:240]},
     )
     if created:
-        send_refund.enqueue(refund_id=refund.pk)
+        outbox.enqueue(kind="refund", pk=refund.pk)
     return refund
 
 
@@ -82,15 +80,9 @@ def refund_for_lines(
     )
 
 
-def refund_send(*, refund_id: int) -> str:
-    """Ask Stripe for a refund once; record what it said. Returns the refund's status.
-
-    A failure (Stripe unreachable, or answering an error) is recorded with the
-    error and tried again later with the same idempotency key.
-    """
-    refund = attempts.claim(Refund, refund_id, sent_field="stripe_refund_id")
-    if refund is None:
-        return "skipped"
+def _send(refund: Refund) -> outbox.Result:
+    """Ask Stripe for the refund once, with its own idempotency key, so a retry after a
+    lost answer is the same refund. What Stripe then says of the money is `status`."""
     payment = Payment.objects.select_related("order").get(order_id=refund.order_id)
     try:
         answer = stripe_client().v1.refunds.create(
@@ -107,18 +99,15 @@ def refund_send(*, refund_id: int) -> str:
         )
     except stripe.StripeError as exc:
         logger.warning("refund %s failed: %s", refund.idempotency_key, exc)
-        attempts.record_failure(Refund, refund.pk, str(exc))
-        return Refund.Status.FAILED
-    with transaction.atomic():
-        refund = Refund.objects.select_for_update(of=("self",)).get(pk=refund.pk)
-        refund.stripe_refund_id = answer.id
-        refund.status = STRIPE_REFUND_STATUS.get(answer.status, Refund.Status.PENDING)
-        refund.error = getattr(answer, "failure_reason", None) or ""
-        refund.next_attempt_at = None
-        refund.save(
-            update_fields=["stripe_refund_id", "status", "error", "next_attempt_at", "updated_at"]
-        )
-    return refund.status
+        return outbox.Result(outbox.Outcome.FAILED, error=str(exc))
+    return outbox.Result(
+        outbox.Outcome.SENT,
+        error=getattr(answer, "failure_reason", None) or "",
+        fields={
+            "stripe_refund_id": answer.id,
+            "status": STRIPE_REFUND_STATUS.get(answer.status, Refund.Status.PENDING),
+        },
+    )
 
 
 def refund_update_from_stripe(*, refund: dict) -> Refund | None:
@@ -147,14 +136,26 @@ def refund_update_from_stripe(*, refund: dict) -> Refund | None:
                 "reason": "Refunded in Stripe",
                 "stripe_refund_id": refund["id"],
                 "status": status,
-                "error": error,
+                "state": OutboxState.DELIVERED,
             },
         )
+    # Stripe has it, whoever asked: nothing is left for the outbox to send.
     existing.stripe_refund_id = refund["id"]
     existing.status = status
-    existing.error = error[:500]
+    existing.last_error = error[:500]
+    existing.state = OutboxState.DELIVERED
     existing.next_attempt_at = None
     existing.save(
-        update_fields=["stripe_refund_id", "status", "error", "next_attempt_at", "updated_at"]
+        update_fields=[
+            "stripe_refund_id",
+            "status",
+            "last_error",
+            "state",
+            "next_attempt_at",
+            "updated_at",
+        ]
     )
     return existing
+
+
+outbox.register(outbox.Sender(kind="refund", model=Refund, send=_send))

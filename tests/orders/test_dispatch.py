@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from orders import dispatch, tasks
+from orders import delivery as webhooks
+from orders import dispatch, outbox
 from orders.models import Job, Order, OrderLine, WebhookAttempt, WebhookDelivery
 from producers.models import Membership, Producer
 from producers.services import producer_rotate_webhook_secret
@@ -24,6 +25,7 @@ from tests.factories import MembershipFactory, ProducerFactory, UserFactory, mak
 
 DUE = datetime.date(2026, 12, 1)
 CUSTOMER_EMAIL = "keisha@example.org"
+WEBHOOKS = outbox.POLICIES["webhook"]
 
 
 # --- A co-op's webhook receiver ----------------------------------------------------------
@@ -173,7 +175,7 @@ def send(job: Job) -> WebhookDelivery | None:
 def run_retry(delivery: WebhookDelivery) -> str:
     """Let the scheduled retry come due, then run it as a worker would."""
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-    return tasks.deliver_webhook.call(delivery_id=delivery.pk)
+    return outbox.send_outbox_message.call(kind="webhook", pk=delivery.pk)
 
 
 # --- Delivering -------------------------------------------------------------------------
@@ -339,7 +341,7 @@ def test_a_retry_that_is_not_due_yet_sends_nothing(receiver):
     receiver.status = 500
     delivery = send(make_job(receiver=receiver))
 
-    state = tasks.deliver_webhook.call(delivery_id=delivery.pk)
+    state = outbox.send_outbox_message.call(kind="webhook", pk=delivery.pk)
 
     assert state == "skipped"
     assert len(receiver.requests) == 1
@@ -349,10 +351,15 @@ def test_a_retry_that_is_not_due_yet_sends_nothing(receiver):
 
 def test_the_back_off_waits_at_most_the_capped_exponential_ceiling():
     assert all(
-        datetime.timedelta(0) <= tasks.backoff_delay(2) <= datetime.timedelta(seconds=120)
+        datetime.timedelta(0)
+        <= outbox.backoff_delay(attempt=2, policy=WEBHOOKS)
+        <= datetime.timedelta(seconds=120)
         for _ in range(200)
     )
-    assert all(tasks.backoff_delay(30) <= datetime.timedelta(hours=6) for _ in range(200))
+    assert all(
+        outbox.backoff_delay(attempt=30, policy=WEBHOOKS) <= datetime.timedelta(hours=6)
+        for _ in range(200)
+    )
 
 
 @pytest.mark.django_db
@@ -364,7 +371,7 @@ def test_a_410_stops_the_delivery_for_good(receiver):
     assert delivery.next_attempt_at is None
     receiver.status = 200
 
-    state = tasks.deliver_webhook.call(delivery_id=delivery.pk)
+    state = outbox.send_outbox_message.call(kind="webhook", pk=delivery.pk)
 
     assert state == "skipped"
     assert len(receiver.requests) == 1
@@ -374,7 +381,7 @@ def test_a_410_stops_the_delivery_for_good(receiver):
 def test_the_delivery_is_given_up_after_exactly_the_last_attempt(receiver):
     receiver.status = 500
     delivery = send(make_job(receiver=receiver))
-    for _ in range(tasks.MAX_ATTEMPTS - 2):
+    for _ in range(WEBHOOKS.max_attempts - 2):
         run_retry(delivery)
     delivery.refresh_from_db()
     assert delivery.state == WebhookDelivery.State.PENDING
@@ -382,7 +389,7 @@ def test_the_delivery_is_given_up_after_exactly_the_last_attempt(receiver):
     state = run_retry(delivery)
 
     assert state == WebhookDelivery.State.FAILED
-    assert len(receiver.requests) == tasks.MAX_ATTEMPTS
+    assert len(receiver.requests) == WEBHOOKS.max_attempts
     delivery.refresh_from_db()
     assert delivery.next_attempt_at is None
 
@@ -393,7 +400,7 @@ def test_giving_up_disables_the_endpoint_and_tells_the_managers_why(receiver):
     job = make_job(receiver=receiver)
     manager = manager_of(job.producer)
     delivery = send(job)
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=tasks.MAX_ATTEMPTS - 1)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(attempts=WEBHOOKS.max_attempts - 1)
     mail.outbox.clear()
 
     run_retry(delivery)
@@ -520,7 +527,7 @@ def test_a_timestamp_in_another_time_zone_is_signed_as_the_same_instant():
     now = timezone.now()
     chicago = now.astimezone(datetime.timezone(datetime.timedelta(hours=-6)))
 
-    assert dispatch.sign(producer, "msg_1", chicago, b"{}") == dispatch.sign(
+    assert webhooks.sign(producer, "msg_1", chicago, b"{}") == webhooks.sign(
         producer, "msg_1", now, b"{}"
     )
 
@@ -531,7 +538,7 @@ def test_a_naive_timestamp_is_refused_for_signing():
     naive = datetime.datetime(2026, 12, 1, 9, 0)  # noqa: DTZ001
 
     with pytest.raises(ValueError, match="timezone-aware"):
-        dispatch.sign(producer, "msg_1", naive, b"{}")
+        webhooks.sign(producer, "msg_1", naive, b"{}")
 
 
 # --- The delivery log in the API --------------------------------------------------------
@@ -548,7 +555,7 @@ def _log_deliveries(job: Job, count: int) -> list[WebhookDelivery]:
             producer=job.producer,
             job=job,
             event="job.routed",
-            message_id=dispatch.new_message_id(),
+            message_id=webhooks.new_message_id(),
             payload={"n": n},
             attempts=2,
         )
@@ -651,8 +658,8 @@ def test_two_workers_running_the_same_delivery_at_once_send_it_once(receiver):
         producer=job.producer,
         job=job,
         event="job.routed",
-        message_id=dispatch.new_message_id(),
-        payload=json.loads(json.dumps(dispatch.job_payload(job, "job.routed"))),
+        message_id=webhooks.new_message_id(),
+        payload=json.loads(json.dumps(webhooks.job_payload(job, "job.routed"))),
     )
     # The receiver holds its answer until released, so the second worker runs
     # while the first is in the middle of its call.
@@ -663,7 +670,7 @@ def test_two_workers_running_the_same_delivery_at_once_send_it_once(receiver):
     def worker():
         try:
             start.wait(timeout=5)
-            finished.put(tasks.deliver_webhook.call(delivery_id=delivery.pk))
+            finished.put(outbox.send_outbox_message.call(kind="webhook", pk=delivery.pk))
         except Exception as exc:  # surfaced below, not lost in the thread
             finished.put(exc)
         finally:

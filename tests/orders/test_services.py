@@ -430,7 +430,7 @@ def test_cancelling_a_confirmed_order_tells_the_coop(stool, mailoutbox):
 
 
 def test_housekeeping_expires_unpaid_orders(stool):
-    from orders.tasks import housekeeping
+    from orders.housekeeping import housekeeping
 
     order = place((stool, 1), payment_method="stripe")
     Order.objects.filter(pk=order.pk).update(

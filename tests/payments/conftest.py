@@ -9,7 +9,7 @@ from django.test import Client
 
 from catalog.services.products import product_stock_receive
 from orders.models import Order
-from orders.payments import checkout_start
+from orders.payments.checkout import checkout_start
 from tests.factories import ProducerFactory, make_product
 
 # plywood, puzzle and shared_store are fixtures (an open design), used by name in tests.

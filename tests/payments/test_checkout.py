@@ -255,13 +255,13 @@ def test_a_replayed_request_gets_the_same_page_without_asking_stripe_again(api, 
 def test_a_crash_before_stripe_answered_is_resumed_by_a_retry_with_the_same_key(
     api, stool, fake_stripe, monkeypatch
 ):
-    from orders import payments
+    from orders.api import views
 
     def crash(*, order):
         raise RuntimeError("the web process died")
 
     with monkeypatch.context() as patched:
-        patched.setattr(payments, "checkout_start", crash)
+        patched.setattr(views, "checkout_start", crash)
         with pytest.raises(RuntimeError):
             post_order(api, card_order_body((stool, 1)), key="crash-1")
 

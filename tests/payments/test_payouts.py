@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from orders.models import Payment, Payout
-from orders.payments import payments_retry_due, payout_send
-from orders.payments.payouts import fund_percent
+from orders import outbox
+from orders.models import OutboxState, Payment, Payout
+from orders.payments.payouts import fund_percent, payouts_release_owed
 from orders.services import job_accept, job_hand_over, job_ready, job_start
 from tests.orders.conftest import place
 
@@ -90,6 +90,7 @@ def test_a_coop_without_a_stripe_account_is_recorded_as_owed(tote, paid_card_ord
 
     payout = Payout.objects.get(job=job)
     assert payout.status == Payout.Status.OWED
+    assert payout.state == OutboxState.HELD
     assert payout.amount == Decimal("27.03")  # 28.45 less 1.42 (5%, rounded half up)
     assert fake_stripe.received("POST", TRANSFERS) == []
 
@@ -102,7 +103,7 @@ def test_an_owed_payout_is_paid_once_the_coop_connects_an_account(
     sewing.stripe_account_id = "acct_sewing"
     sewing.save()
 
-    payments_retry_due()
+    assert payouts_release_owed() == 1
 
     (request,) = fake_stripe.received("POST", TRANSFERS)
     assert request.form["destination"] == "acct_sewing"
@@ -116,8 +117,9 @@ def test_a_failed_transfer_is_recorded_with_its_error(stool, paid_card_order, fa
     job = hand_over(order.jobs.get())
 
     payout = Payout.objects.get(job=job)
-    assert payout.status == Payout.Status.FAILED
-    assert "Something went wrong at Stripe" in payout.error
+    assert payout.state == OutboxState.PENDING
+    assert payout.status == Payout.Status.PENDING
+    assert "Something went wrong at Stripe" in payout.last_error
     assert payout.next_attempt_at > timezone.now()
 
 
@@ -127,9 +129,10 @@ def test_a_failed_transfer_is_retried_with_the_same_key_into_one_transfer(
     order = paid_card_order((stool, 1))
     fake_stripe.fail(3)
     job = hand_over(order.jobs.get())
-    Payout.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    overdue = timezone.now() - outbox.SWEEP_GRACE - datetime.timedelta(seconds=1)
+    Payout.objects.update(next_attempt_at=overdue)
 
-    payments_retry_due()
+    outbox.requeue_due()
 
     assert Payout.objects.get(job=job).status == Payout.Status.PAID
     assert len(fake_stripe.transfers) == 1
@@ -170,7 +173,7 @@ def test_a_paid_payout_is_never_sent_again(stool, paid_card_order, fake_stripe):
     order = paid_card_order((stool, 1))
     job = hand_over(order.jobs.get())
 
-    assert payout_send(payout_id=job.payout.pk) == "skipped"
+    assert outbox.send_outbox_message.call(kind="payout", pk=job.payout.pk) == "skipped"
     assert len(fake_stripe.received("POST", TRANSFERS)) == 1
 
 
@@ -189,3 +192,22 @@ def test_a_community_fund_percent_outside_0_to_100_is_refused(settings, value):
 
     with pytest.raises(ImproperlyConfigured):
         fund_percent()
+
+
+def test_a_payout_whose_coop_disconnected_stripe_before_it_was_sent_is_held_as_owed(
+    stool, woodshop, paid_card_order, fake_stripe
+):
+    order = paid_card_order((stool, 1))
+    job = hand_over(order.jobs.get())
+    payout = Payout.objects.get(job=job)
+    Payout.objects.filter(pk=payout.pk).update(
+        state=OutboxState.PENDING, status=Payout.Status.PENDING, stripe_transfer_id=""
+    )
+    woodshop.stripe_account_id = ""
+    woodshop.save()
+
+    assert outbox.send_outbox_message.call(kind="payout", pk=payout.pk) == "skipped"
+
+    payout.refresh_from_db()
+    assert (payout.state, payout.status) == (OutboxState.HELD, Payout.Status.OWED)
+    assert payout.attempts == 1  # the first, real transfer; the held one is not a try

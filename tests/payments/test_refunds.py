@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from orders.models import Job, Order, Refund
-from orders.payments import payments_retry_due, refund_send
+from orders import outbox
+from orders.housekeeping import housekeeping
+from orders.models import Job, Order, OutboxAttempt, OutboxState, Refund
 from orders.services import job_decline, order_cancel
 from tests.factories import ProducerFactory
 from tests.orders.conftest import place
@@ -118,21 +119,33 @@ def test_a_refund_stripe_refuses_is_recorded_with_its_error(stool, paid_card_ord
     order_cancel(order=order, by=None)
 
     refund = Refund.objects.get()
-    assert refund.status == Refund.Status.FAILED
-    assert "Something went wrong at Stripe" in refund.error
+    assert refund.state == OutboxState.PENDING
+    assert refund.status == Refund.Status.PENDING  # Stripe has not said anything of it yet
+    assert "Something went wrong at Stripe" in refund.last_error
     assert refund.attempts == 1
     assert refund.next_attempt_at > timezone.now()
+
+
+def test_each_try_at_a_refund_is_logged_with_what_went_wrong(stool, paid_card_order, fake_stripe):
+    order = paid_card_order((stool, 1))
+    fake_stripe.fail(3)
+
+    order_cancel(order=order, by=None)
+
+    refund = Refund.objects.get()
+    (attempt,) = OutboxAttempt.objects.filter(kind="refund", object_id=refund.pk)
+    assert attempt.number == 1
+    assert "Something went wrong at Stripe" in attempt.error
 
 
 def test_a_failed_refund_is_retried_by_the_housekeeping_task_with_the_same_key(
     stool, paid_card_order, fake_stripe
 ):
-    from orders.tasks import housekeeping
-
     order = paid_card_order((stool, 1))
     fake_stripe.fail(3)
     order_cancel(order=order, by=None)
-    Refund.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
+    overdue = timezone.now() - outbox.SWEEP_GRACE - datetime.timedelta(seconds=1)
+    Refund.objects.update(next_attempt_at=overdue)
 
     housekeeping.call(repeat=False)
 
@@ -148,9 +161,9 @@ def test_a_failed_refund_waits_for_its_back_off(stool, paid_card_order, fake_str
     fake_stripe.fail(3)
     order_cancel(order=order, by=None)
 
-    queued = payments_retry_due()
+    queued = outbox.requeue_due()
 
-    assert queued["refunds"] == 0
+    assert queued["refund"] == 0
     assert len(fake_stripe.received("POST", REFUNDS)) == 3
 
 
@@ -159,5 +172,5 @@ def test_a_sent_refund_is_never_sent_again(stool, paid_card_order, fake_stripe):
     order_cancel(order=order, by=None)
     refund = Refund.objects.get()
 
-    assert refund_send(refund_id=refund.pk) == "skipped"
+    assert outbox.send_outbox_message.call(kind="refund", pk=refund.pk) == "skipped"
     assert len(fake_stripe.received("POST", REFUNDS)) == 1

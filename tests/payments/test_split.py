@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orders.payments import community_split
+from orders.payments.payouts import community_split
 
 totals = st.decimals(min_value=Decimal("0"), max_value=Decimal("9999999999.99"), places=2)
 percents = st.decimals(min_value=Decimal("0"), max_value=Decimal("100"), places=2)

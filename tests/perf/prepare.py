@@ -147,7 +147,9 @@ def deliveries(args: dict) -> dict:
     ids = list(rows.values_list("pk", flat=True))
     by_worker: dict[str, int] = {}
     tasks = DBTaskResult.objects.filter(
-        task_path__endswith="deliver_webhook", args_kwargs__kwargs__delivery_id__in=ids
+        task_path="orders.outbox.send_outbox_message",
+        args_kwargs__kwargs__kind="webhook",
+        args_kwargs__kwargs__pk__in=ids,
     )
     for worker_ids in tasks.values_list("worker_ids", flat=True):
         for worker in worker_ids:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from orders.housekeeping import housekeeping_start
 from orders.services import orders_expire
 
 
@@ -13,18 +14,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--schedule",
             action="store_true",
-            help="Also keep a background task running that does this every minute.",
+            help="Deprecated: use `start_housekeeping`, which this then also runs.",
         )
 
     def handle(self, *args, schedule: bool = False, **options):
         expired = orders_expire()
         self.stdout.write(f"{expired} unpaid order(s) expired.")
         if schedule:
-            from orders.tasks import schedule_expiry
-
-            started = schedule_expiry()
+            self.stderr.write(
+                "--schedule is deprecated: run `manage.py start_housekeeping` instead."
+            )
+            started = housekeeping_start()
             self.stdout.write(
-                "Expiry runs every minute in the task worker."
+                "Housekeeping runs every minute in the task worker."
                 if started
-                else "Expiry was already scheduled in the task worker."
+                else "Housekeeping was already scheduled in the task worker."
             )
