@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,6 +12,7 @@ from catalog.api import filters
 from catalog.api.serializers import (
     AdjustmentSerializer,
     DrawdownSerializer,
+    LedgerMovementSerializer,
     MaterialMemberSerializer,
     MaterialPublicSerializer,
     MaterialWriteSerializer,
@@ -18,7 +20,6 @@ from catalog.api.serializers import (
     StockBalanceSerializer,
     StockLocationSerializer,
     StockLocationWriteSerializer,
-    StockMovementSerializer,
     StockOperationResultSerializer,
     TransferSerializer,
     UsageReportSerializer,
@@ -32,6 +33,7 @@ from catalog.permissions import (
 )
 from catalog.services import materials as material_services
 from catalog.services import stock
+from catalog.services.stock_guards import require_keeper
 from producers.models import Producer
 from producers.permissions import (
     is_fablab_staff,
@@ -39,6 +41,8 @@ from producers.permissions import (
     is_platform_staff,
     producer_ids_for,
 )
+
+MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})")
 
 
 class IsNetworkMember(permissions.BasePermission):
@@ -127,7 +131,7 @@ class StockBalanceViewSet(viewsets.ReadOnlyModelViewSet):
 class StockMovementViewSet(viewsets.ReadOnlyModelViewSet):
     """The ledger: every change to every balance you may see. Read-only."""
 
-    serializer_class = StockMovementSerializer
+    serializer_class = LedgerMovementSerializer
     permission_classes = [IsNetworkMember]
     filterset_class = filters.StockMovementFilter
 
@@ -167,6 +171,7 @@ class ReceiptView(_StockOperationView):
     input_serializer = ReceiptSerializer
 
     def perform(self, user, data):
+        require_keeper(user, data["location"])
         self.require(
             may_manage_location(user, data["location"]),
             "Only the location's own producer records receipts there.",
@@ -223,6 +228,7 @@ class AdjustmentView(_StockOperationView):
     input_serializer = AdjustmentSerializer
 
     def perform(self, user, data):
+        require_keeper(user, data["location"])
         self.require(
             may_manage_location(user, data["location"]),
             "Only the location's own producer counts its stock.",
@@ -259,10 +265,14 @@ class TransferView(_StockOperationView):
 
     def perform(self, user, data):
         source, destination = data["source"], data["destination"]
-        self.require(
-            may_transfer(user, source, destination),
-            "You may move stock only between your own shelves, or from the shared store to them.",
-        )
+        # The shared store's stock moves only through its keepers (the service holds the
+        # same rule); co-ops take from it by drawing down, which the usage report counts.
+        require_keeper(user, source, destination)
+        if not (source.shared or destination.shared):
+            self.require(
+                may_transfer(user, source, destination),
+                "You may move stock only between your own shelves.",
+            )
         producer = destination.producer if not destination.shared else source.producer
         return list(
             stock.stock_transfer(
@@ -278,7 +288,7 @@ class TransferView(_StockOperationView):
 
 
 class MaterialsUsageReportView(APIView):
-    """Material drawn down and consumed per producer in a month, at its cost at the time."""
+    """What left each producer's hands or the shared store in a month, at its cost then."""
 
     permission_classes = [IsNetworkMember]
 
@@ -297,8 +307,15 @@ class MaterialsUsageReportView(APIView):
     def _month(value: str | None) -> datetime.date:
         if not value:
             return timezone.localdate().replace(day=1)
-        year, _, month = value.partition("-")
+        invalid = serializers.ValidationError({"month": "Use the form YYYY-MM."})
+        match = MONTH.fullmatch(value)
+        if match is None:
+            raise invalid
         try:
-            return datetime.date(int(year), int(month), 1)
+            month = datetime.date(int(match["year"]), int(match["month"]), 1)
         except ValueError:
-            raise serializers.ValidationError({"month": "Use the form YYYY-MM."}) from None
+            raise invalid from None
+        # The report reads up to the first of the next month, which must exist.
+        if month.year >= datetime.MAXYEAR:
+            raise invalid
+        return month

@@ -20,12 +20,13 @@ from backend.money import format_quantity
 from catalog.caching import catalog_changed
 from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved
 from catalog.lock_objects import balances_for_update
-from catalog.models import Material, StockBalance, StockLocation, StockMovement
+from catalog.models import MOST_ON_A_SHELF, Material, StockBalance, StockLocation, StockMovement
+from catalog.services.stock_guards import require_keeper, require_plausible
 from producers.models import Producer
 
 Kind = StockMovement.Kind
 ZERO = Decimal("0")
-MAX_QUANTITY = Decimal("99999999999.999")
+MAX_QUANTITY = MOST_ON_A_SHELF
 
 
 @dataclass(frozen=True)
@@ -197,10 +198,17 @@ def stock_receive(
     reason: str,
     producer: Producer | None = None,
 ) -> StockMovement:
-    """Put stock on a shelf (a delivery, a donation, a production run of finished goods)."""
+    """Put stock on a shelf (a delivery, a donation, a production run of finished goods).
+
+    Locks the balance and writes it with one receipt row. Raises
+    SharedStoreKeepersOnly when someone other than the Fab Lab's or platform staff
+    receives into the shared store, ImplausibleQuantity beyond the material's ceiling.
+    """
     quantity = clean_quantity(material, quantity)
+    require_keeper(by, location)
     with transaction.atomic():
         balance = _locked(material, location, create=True)
+        require_plausible(material, location, balance.on_hand + quantity)
         movement = _record(
             balance,
             kind=Kind.RECEIPT,
@@ -262,9 +270,14 @@ def stock_adjust_to_count(
 ) -> StockMovement | None:
     """Set on-hand to what a count found, recording the difference. None when it matched.
 
-    Raises CountBelowReserved when the count is below what open jobs hold.
+    Locks the balance and writes it with one adjustment row. Raises
+    CountBelowReserved when the count is below what open jobs hold,
+    SharedStoreKeepersOnly when a co-op counts the shared store, ImplausibleQuantity
+    beyond the material's ceiling.
     """
     counted = clean_quantity(material, counted, allow_zero=True)
+    require_keeper(by, location)
+    require_plausible(material, location, counted)
     with transaction.atomic():
         balance = _locked(material, location, create=True)
         difference = counted - balance.on_hand
@@ -298,10 +311,16 @@ def stock_transfer(
     reason: str,
     producer: Producer | None = None,
 ) -> tuple[StockMovement, StockMovement]:
-    """Move stock between two shelves: one row out, one row in, one reference."""
+    """Move stock between two shelves: one row out, one row in, one reference.
+
+    Locks both balances (in key order). Raises SharedStoreKeepersOnly when either
+    shelf is in the shared store and `by` does not keep it, ImplausibleQuantity when
+    the destination would exceed the material's ceiling.
+    """
     quantity = clean_quantity(material, quantity)
     if source.pk == destination.pk:
         raise ValidationError({"destination": "Choose a different location from the source."})
+    require_keeper(by, source, destination)
     with transaction.atomic():
         balances = balances_for_update([(material, source), (material, destination)], create=True)
         out_balance = balances[(material.pk, source.pk)]
@@ -314,6 +333,7 @@ def stock_transfer(
                 "is available.",
                 lines=[_shortage(StockLine(material, source, quantity), out_balance.available)],
             )
+        require_plausible(material, destination, in_balance.on_hand + quantity)
         reference = f"transfer-{out_balance.pk}-{timezone.now().timestamp():.6f}"
         common = {"by": by, "reason": reason, "producer": producer, "reference": reference}
         out = _record(
