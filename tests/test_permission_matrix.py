@@ -136,7 +136,8 @@ MATRIX = {
     ("stock-drawdowns", "post", "B"): roles(401, 403, 400, 400, 400, 201),
     ("stock-adjustments", "post", "A"): roles(401, 403, 201, 201, 400, 201),
     ("stock-adjustments", "post", "B"): roles(401, 403, 400, 400, 400, 201),
-    ("stock-transfers", "post", "A"): roles(401, 403, 201, 201, 400, 201),
+    # Into the shared store: only its keepers (a co-op gets shared_store_keepers_only).
+    ("stock-transfers", "post", "A"): roles(401, 403, 403, 403, 400, 201),
     ("stock-transfers", "post", "B"): roles(401, 403, 400, 400, 400, 201),
     ("report-materials-usage", "get", "-"): roles(401, 403, 200, 200, 200, 200),
     ("report-community-wealth", "get", "-"): everyone(200),

@@ -1,9 +1,8 @@
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Q
 
+from backend.parsers import plausible_offset
 from catalog.models import Material, StockBalance, StockMovement
 from catalog.selectors import materials_below_reorder
 
@@ -39,15 +38,10 @@ class StockBalanceFilter(django_filters.FilterSet):
         fields = ["material", "location", "producer", "shared"]
 
 
-# Real time zones lie within ±14:00 of UTC; the database refuses anything further.
-MOST_OFFSET = datetime.timedelta(hours=14)
-
-
 class PlausibleIsoDateTimeField(django_filters.fields.IsoDateTimeField):
     def to_python(self, value):
         value = super().to_python(value)
-        offset = value.utcoffset() if value is not None else None
-        if offset is not None and abs(offset) > MOST_OFFSET:
+        if not plausible_offset(value):
             raise forms.ValidationError("Use a time zone offset within ±14:00.", code="invalid")
         return value
 
