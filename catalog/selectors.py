@@ -252,14 +252,16 @@ def product_list(*, user) -> QuerySet[Product]:
         StockBalance.objects.filter(material_id=OuterRef("stock_item_id"))
         .order_by()
         .values("material_id")
-        .annotate(total=Sum(F("on_hand") - F("reserved")))
+        .annotate(total=Sum(F("on_hand") - F("reserved"), output_field=WIDE_QTY))
         .values("total")[:1]
     )
     return (
         Product.objects.visible_to(user)
         .select_related("producer", "category")
         .annotate(
-            stock_available=Coalesce(Subquery(stock, output_field=QTY), Value(Decimal("0"))),
+            stock_available=Coalesce(
+                Subquery(stock, output_field=WIDE_QTY), Value(Decimal("0")), output_field=WIDE_QTY
+            ),
             # One subquery for the whole picture rather than one per column.
             cover=Subquery(
                 first_image.values(

@@ -262,3 +262,28 @@ def test_an_order_token_with_non_ascii_characters_is_a_wrong_token_not_a_crash(
     response = client.post(url) if action else client.get(url)
 
     assert response.status_code == 404
+
+
+def with_nul(path: str, known: dict) -> dict:
+    """Every path parameter of the operation, the real ones with a NUL inside."""
+    real = real_path_parameters(path, known)
+    names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    return {name: f"{real.get(name, 'x')}\x00" for name in names}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_process_wsgi")
+@pytest.mark.parametrize(
+    "operation",
+    [operation for operation in OPERATIONS if "{" in operation.path],
+    ids=lambda operation: operation.label,
+)
+@pytest.mark.parametrize("role", ["anonymous", "coop_manager", "platform_staff"])
+def test_a_nul_in_any_path_parameter_is_refused_with_400_for_every_role(operation, world, role):
+    tokens, known = world
+    headers = {"Authorization": f"Token {tokens[role]}"} if role in tokens else {}
+    case = operation.Case(path_parameters=with_nul(operation.path, known), headers=headers)
+
+    response = case.call()
+
+    assert response.status_code == 400

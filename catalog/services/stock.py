@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import DecimalField, F, Sum
 from django.utils import timezone
 
 from backend.money import format_quantity
@@ -27,6 +27,7 @@ from producers.models import Producer
 Kind = StockMovement.Kind
 ZERO = Decimal("0")
 MAX_QUANTITY = MOST_ON_A_SHELF
+WIDE_QTY = DecimalField(max_digits=40, decimal_places=3)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,8 @@ def _check_reorder_points(materials: set[Material]) -> None:
         StockBalance.objects.filter(material_id__in=watched, location__shared=True)
         .order_by()
         .values("material_id")
-        .annotate(available=Sum(F("on_hand") - F("reserved")))
+        # As wide as a sum of many shelves can be (see selectors.WIDE_QTY).
+        .annotate(available=Sum(F("on_hand") - F("reserved"), output_field=WIDE_QTY))
     )
     available = {row["material_id"]: row["available"] for row in rows}
     low = {pk for pk, m in watched.items() if available.get(pk, ZERO) < m.reorder_point}
