@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from catalog.models import QUANTITY, Material, StockBalance, StockLocation, StockMovement
-from catalog.services.stock import clean_quantity
+from catalog.services.stock_guards import clean_quantity
 from producers.models import Producer
 from producers.permissions import can_keep_shared_store
 

@@ -9,7 +9,7 @@ nest them inside a larger transaction (placing an order reserves many lines).
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,13 +20,12 @@ from backend.money import format_quantity
 from catalog.caching import catalog_changed
 from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved
 from catalog.lock_objects import balances_for_update
-from catalog.models import MOST_ON_A_SHELF, Material, StockBalance, StockLocation, StockMovement
-from catalog.services.stock_guards import require_keeper, require_plausible
+from catalog.models import Material, StockBalance, StockLocation, StockMovement
+from catalog.services.stock_guards import clean_quantity, require_keeper, require_plausible
 from producers.models import Producer
 
 Kind = StockMovement.Kind
 ZERO = Decimal("0")
-MAX_QUANTITY = MOST_ON_A_SHELF
 WIDE_QTY = DecimalField(max_digits=40, decimal_places=3)
 
 
@@ -35,25 +34,6 @@ class StockLine:
     material: Material
     location: StockLocation
     quantity: Decimal
-
-
-def clean_quantity(material: Material, quantity, *, allow_zero: bool = False) -> Decimal:
-    """A positive quantity with at most three decimal places; whole for `each`."""
-    try:
-        value = Decimal(str(quantity))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError({"quantity": "Enter a number."}) from None
-    if not value.is_finite():
-        raise ValidationError({"quantity": "Enter a number."})
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ValidationError({"quantity": "Enter a quantity greater than zero."})
-    if value > MAX_QUANTITY:
-        raise ValidationError({"quantity": "That quantity is too large."})
-    if value != value.quantize(Decimal("0.001")):
-        raise ValidationError({"quantity": "Use at most three decimal places."})
-    if material.whole_units_only and value != value.to_integral_value():
-        raise ValidationError({"quantity": f"{material.name} is counted in whole units."})
-    return value.quantize(Decimal("0.001"))
 
 
 def _who(user):
