@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, IntegrityError
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -50,23 +50,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, IntegrityError):
-        # A race lost against a constraint (two clients taking the same slug at once):
-        # the transaction was rolled back and the state is as before.
-        logger.warning("integrity error: %s", exc)
-        return Response(
-            {"code": "conflict", "detail": "That clashed with a change made at the same time."},
-            status=status.HTTP_409_CONFLICT,
-        )
     elif isinstance(exc, DatabaseError):
-        # The database went away, timed out or failed: the transaction was rolled
-        # back, so nothing is half-written and the client may retry.
-        logger.warning("database unavailable: %s", exc)
-        return Response(
-            {"code": "service_unavailable", "detail": "Please try again in a moment."},
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": "5"},
-        )
+        return _database_error(exc)
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -85,3 +70,54 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             "detail": str(exc.detail),
         }
     return response
+
+
+# --- Database errors ----------------------------------------------------------------------
+
+# SQLSTATE classes that pass by themselves: serialization failures and deadlocks (40),
+# insufficient resources such as a full disk (53), operator intervention such as a
+# shutdown or a cancelled statement (57), a lost connection (08).
+TRANSIENT_SQLSTATE_CLASSES = frozenset({"40", "53", "57", "08"})
+
+
+def is_transient(exc: DatabaseError) -> bool:
+    """Whether retrying the same request later may succeed.
+
+    PostgreSQL says so by the SQLSTATE of the driver's error. Without one (SQLite,
+    or a connection that broke before any answer), only an operational error (a
+    locked database, a dropped connection) or a closed connection is transient.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    if sqlstate:
+        return sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES
+    return isinstance(exc, OperationalError)
+
+
+def _database_error(exc: DatabaseError) -> Response | None:
+    """503 for what passes; 409/400 for what the request itself caused; else a 500."""
+    if is_transient(exc):
+        # The transaction was rolled back, so nothing is half-written and the client may retry.
+        logger.warning("database unavailable: %s", exc)
+        return Response(
+            {"code": "service_unavailable", "detail": "Please try again in a moment."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
+    if isinstance(exc, IntegrityError):
+        # A race lost against a constraint (two clients taking the same slug at once), or
+        # input that slipped past validation: rolled back, the state is as before.
+        logger.error("integrity error reached the handler: %s", exc)
+        return Response(
+            {"code": "conflict", "detail": "That clashed with a change made at the same time."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, DataError):
+        # A value the column cannot hold got past the edge: a bug in validation to fix there.
+        logger.error("data error reached the handler: %s", exc)
+        return Response(
+            {"code": "invalid_value", "detail": "A value sent is out of range or not allowed."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return None  # a fault in the code, not in the request: DRF re-raises it (a 500, reported)

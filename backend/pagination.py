@@ -13,6 +13,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from backend.parsers import plausible_offset
+
 MAX_ID = 2**63 - 1
 
 
@@ -154,6 +156,8 @@ class KeysetPagination(PageNumberPagination):
                 parsed.append(value)
         except (ValueError, TypeError, binascii.Error, DjangoValidationError) as error:
             raise invalid from error
+        if not all(plausible_offset(value) for value in parsed):
+            raise invalid  # an offset no time zone has, which the database refuses
         if any(value is None or "\x00" in str(value) for value in parsed):
             raise invalid  # nor can PostgreSQL hold a NUL character in text
         if not 0 <= parsed[-1] <= MAX_ID:

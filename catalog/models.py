@@ -9,6 +9,9 @@ from django.db.models import F, Q
 from producers import permissions
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
+# The most one shelf may ever be set to hold, whatever the material: sums of many
+# shelves and their costs stay far inside what reads can show.
+MOST_ON_A_SHELF = Decimal("1000000000")
 
 
 class Unit(models.TextChoices):
@@ -18,6 +21,18 @@ class Unit(models.TextChoices):
     G = "g", "g"
     M = "m", "m"
     M2 = "m2", "m²"
+
+
+# What one shelf plausibly holds when a material does not say: a count beyond it is
+# a typo or an attack, not a delivery.
+DEFAULT_MAX_ON_HAND = {
+    Unit.EACH: Decimal("100000"),
+    Unit.SHEET: Decimal("10000"),
+    Unit.KG: Decimal("100000"),
+    Unit.G: Decimal("100000000"),
+    Unit.M: Decimal("100000"),
+    Unit.M2: Decimal("100000"),
+}
 
 
 class MaterialQuerySet(models.QuerySet):
@@ -70,6 +85,13 @@ class Material(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="Alert the Fab Lab when the shared store's available quantity falls below this.",
     )
+    max_on_hand = models.DecimalField(
+        **QUANTITY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(MOST_ON_A_SHELF)],
+        help_text="The most one shelf may plausibly hold; blank for the unit's default.",
+    )
     active = models.BooleanField(default=True)
     # Set when the shared store's available quantity crossed below the reorder
     # point, cleared when it is back: one alert per crossing, not per movement.
@@ -87,10 +109,22 @@ class Material(models.Model):
             models.CheckConstraint(
                 condition=Q(reorder_point__gte=0), name="material_reorder_point_gte_0"
             ),
+            models.CheckConstraint(
+                condition=Q(max_on_hand__isnull=True)
+                | Q(max_on_hand__gt=0, max_on_hand__lte=MOST_ON_A_SHELF),
+                name="material_max_on_hand_plausible",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"
+
+    @property
+    def on_hand_ceiling(self) -> Decimal:
+        """The most one shelf of this material may hold."""
+        if self.max_on_hand is not None:
+            return self.max_on_hand
+        return DEFAULT_MAX_ON_HAND.get(self.unit, DEFAULT_MAX_ON_HAND[Unit.EACH])
 
     @property
     def whole_units_only(self) -> bool:

@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     DecimalField,
     Exists,
     Expression,
@@ -37,12 +38,14 @@ from catalog.models import (
     StockMovement,
 )
 from producers import permissions
-from producers.models import Producer
+from producers.models import Membership, Producer
 
 ZERO = Decimal("0")
 THOUSANDTH = Decimal("0.001")
 QTY = DecimalField(max_digits=14, decimal_places=3)
-MONEY = DecimalField(max_digits=18, decimal_places=4)
+# Sums over many rows, and quantities times costs, may pass what one column holds.
+WIDE_QTY = DecimalField(max_digits=40, decimal_places=3)
+MONEY = DecimalField(max_digits=40, decimal_places=4)
 
 
 def material_list() -> QuerySet[Material]:
@@ -52,17 +55,22 @@ def material_list() -> QuerySet[Material]:
         Material.objects.raw_materials()
         .annotate(
             shared_on_hand=Coalesce(
-                Sum("balances__on_hand", filter=Q(balances__location__shared=True)),
+                Sum(
+                    "balances__on_hand",
+                    filter=Q(balances__location__shared=True),
+                    output_field=WIDE_QTY,
+                ),
                 Value(Decimal("0")),
-                output_field=QTY,
+                output_field=WIDE_QTY,
             ),
             shared_available=Coalesce(
                 Sum(
                     F("balances__on_hand") - F("balances__reserved"),
                     filter=Q(balances__location__shared=True),
+                    output_field=WIDE_QTY,
                 ),
                 Value(Decimal("0")),
-                output_field=QTY,
+                output_field=WIDE_QTY,
             ),
             in_shared_store=Exists(shared.filter(on_hand__gt=F("reserved"))),
         )
@@ -84,54 +92,97 @@ def balances_visible_to(user) -> QuerySet[StockBalance]:
     ).select_related("material", "location__producer")
 
 
+def sees_whole_ledger(user) -> bool:
+    """Fab Lab staff and platform staff see who, why and for whom on every row."""
+    return permissions.can_keep_shared_store(user)
+
+
 def movements_visible_to(user) -> QuerySet[StockMovement]:
-    return StockMovement.objects.filter(
+    """Ledger rows on the shelves the user may see, with `shown_*` values to display.
+
+    Fab Lab and platform staff see everything. A co-op sees its own rows in full;
+    other co-ops' rows on shared shelves keep only their quantities and balances
+    (no producer, person, reason or reference), and a person who is neither staff nor
+    a member of any producer (a customer) is never named.
+    """
+    movements = StockMovement.objects.filter(
         location__in=StockLocation.objects.visible_to(user)
-    ).select_related("material", "location", "producer", "created_by")
+    ).select_related("material", "location")
+    if sees_whole_ledger(user):
+        return movements.annotate(
+            shown_producer=F("producer__slug"),
+            shown_by=F("created_by__username"),
+            shown_reason=F("reason"),
+            shown_reference=F("reference"),
+        )
+    own_ids = permissions.producer_ids_for(user)
+    own = Q(location__producer_id__in=own_ids) | Q(producer_id__in=own_ids)
+    by_network = Q(created_by__is_staff=True) | Exists(
+        Membership.objects.filter(user_id=OuterRef("created_by_id"))
+    )
+    text = CharField()
+    return movements.annotate(
+        shown_producer=Case(When(own, then=F("producer__slug")), output_field=text),
+        shown_by=Case(When(own & by_network, then=F("created_by__username")), output_field=text),
+        shown_reason=Case(When(own, then=F("reason")), default=Value(""), output_field=text),
+        shown_reference=Case(When(own, then=F("reference")), default=Value(""), output_field=text),
+    )
 
 
-USAGE_KINDS = [StockMovement.Kind.DRAWDOWN, StockMovement.Kind.CONSUME]
+# Everything that takes stock away from where it was: used here or gone from the
+# shared store. Transfers out and losses count only when they leave the shared store.
+LEAVES = (
+    Q(kind__in=[StockMovement.Kind.DRAWDOWN, StockMovement.Kind.CONSUME])
+    | Q(kind=StockMovement.Kind.TRANSFER_OUT, location__shared=True)
+    | Q(kind=StockMovement.Kind.ADJUSTMENT, location__shared=True, quantity__lt=0)
+)
+USAGE_COLUMNS = {
+    "drawn_down": StockMovement.Kind.DRAWDOWN,
+    "consumed": StockMovement.Kind.CONSUME,
+    "transferred_out": StockMovement.Kind.TRANSFER_OUT,
+    "written_off": StockMovement.Kind.ADJUSTMENT,
+}
 
 
 def materials_usage(*, month: datetime.date, user) -> list[dict]:
-    """What each producer drew down and consumed in a month, with its cost at the time.
+    """What left each producer's hands or the shared store in a month, at its cost then.
 
-    Fab Lab staff and platform staff see every producer; a co-op member sees
-    their own producers' rows.
+    Drawdowns and consumption anywhere, plus transfers out of the shared store and
+    shared-store counts that found less (a loss is the Fab Lab's, the owner of the
+    shelf, when no producer is named). Fab Lab staff and platform staff see every
+    producer; a co-op member sees their own producers' rows. Sums are as wide as
+    they need to be: no total can overflow what the report shows.
     """
     start = month.replace(day=1)
     end = (start + datetime.timedelta(days=32)).replace(day=1)
-    movements = StockMovement.objects.filter(
-        kind__in=USAGE_KINDS,
-        created_at__date__gte=start,
-        created_at__date__lt=end,
-        producer__isnull=False,
+    movements = (
+        StockMovement.objects.filter(LEAVES, created_at__date__gte=start, created_at__date__lt=end)
+        .annotate(charged_to=Coalesce("producer_id", "location__producer_id"))
+        .order_by()
     )
     if not permissions.can_keep_shared_store(user):
-        movements = movements.filter(producer_id__in=permissions.producer_ids_for(user))
-    # Ledger quantities are negative for both kinds: usage is their opposite.
-    used = ExpressionWrapper(-F("quantity"), output_field=QTY)
+        movements = movements.filter(charged_to__in=permissions.producer_ids_for(user))
+    # Ledger quantities are negative for every kind that leaves: usage is their opposite.
+    used = ExpressionWrapper(-F("quantity"), output_field=WIDE_QTY)
     cost = ExpressionWrapper(-F("quantity") * F("unit_cost"), output_field=MONEY)
-    rows = (
-        movements.values(
-            "producer__slug",
-            "producer__name",
-            "material__sku",
-            "material__name",
-            "material__unit",
+    columns = {
+        name: Coalesce(
+            Sum(Case(When(kind=kind, then=used), output_field=WIDE_QTY)),
+            Value(ZERO),
+            output_field=WIDE_QTY,
         )
-        .annotate(
-            drawn_down=Coalesce(
-                Sum(Case(When(kind="drawdown", then=used))), Value(Decimal("0")), output_field=QTY
-            ),
-            consumed=Coalesce(
-                Sum(Case(When(kind="consume", then=used))), Value(Decimal("0")), output_field=QTY
-            ),
-            cost=Coalesce(Sum(cost), Value(Decimal("0")), output_field=MONEY),
-        )
-        .order_by("producer__name", "material__name")
+        for name, kind in USAGE_COLUMNS.items()
+    }
+    rows = list(
+        movements.values("charged_to", "material__sku", "material__name", "material__unit")
+        .annotate(**columns, cost=Coalesce(Sum(cost), Value(ZERO), output_field=MONEY))
+        .order_by("charged_to", "material__name")
     )
-    return list(rows)
+    producers = Producer.objects.in_bulk({row["charged_to"] for row in rows})
+    for row in rows:
+        producer = producers[row.pop("charged_to")]
+        row["producer__slug"], row["producer__name"] = producer.slug, producer.name
+    return sorted(rows, key=lambda row: (row["producer__name"], row["material__name"]))
 
 
 def ledger_totals(*, pks: list[int] | None = None) -> dict[int, tuple[Decimal, Decimal]]:
@@ -201,14 +252,16 @@ def product_list(*, user) -> QuerySet[Product]:
         StockBalance.objects.filter(material_id=OuterRef("stock_item_id"))
         .order_by()
         .values("material_id")
-        .annotate(total=Sum(F("on_hand") - F("reserved")))
+        .annotate(total=Sum(F("on_hand") - F("reserved"), output_field=WIDE_QTY))
         .values("total")[:1]
     )
     return (
         Product.objects.visible_to(user)
         .select_related("producer", "category")
         .annotate(
-            stock_available=Coalesce(Subquery(stock, output_field=QTY), Value(Decimal("0"))),
+            stock_available=Coalesce(
+                Subquery(stock, output_field=WIDE_QTY), Value(Decimal("0")), output_field=WIDE_QTY
+            ),
             # One subquery for the whole picture rather than one per column.
             cover=Subquery(
                 first_image.values(

@@ -29,10 +29,10 @@ def _cycles_in(app: str) -> list[str]:
     found = []
     for importer in sorted(modules):
         for imported in sorted(graph.find_modules_directly_imported_by(importer)):
-            if imported in modules and imported != importer:
-                # A chain back from what it imports closes a cycle.
-                if graph.chain_exists(importer=imported, imported=importer):
-                    found.append(f"{importer} -> {imported} -> ... -> {importer}")
+            # A chain back from what it imports closes a cycle.
+            closes = imported in modules and imported != importer
+            if closes and graph.chain_exists(importer=imported, imported=importer):
+                found.append(f"{importer} -> {imported} -> ... -> {importer}")
     return found
 
 

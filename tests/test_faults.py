@@ -10,7 +10,7 @@ import datetime
 import time
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import OperationalError, connection
 from django.db.models import F
 
 from catalog.models import StockBalance, StockMovement
@@ -78,7 +78,7 @@ def test_a_database_error_half_way_through_placing_an_order_writes_nothing(api, 
 
     def fail_once(objs, *args, **kwargs):
         calls.append(objs)
-        raise DatabaseError("the disk is full")
+        raise OperationalError("the disk is full")
 
     # Stock is reserved by then: the order, its jobs and lines and the ledger rows exist.
     monkeypatch.setattr(Allocation.objects, "bulk_create", fail_once)
@@ -107,7 +107,7 @@ def test_the_same_request_retried_after_a_database_error_places_one_order(api, m
     def fail_once(objs, *args, **kwargs):
         if not failures:
             failures.append(objs)
-            raise DatabaseError("the disk is full")
+            raise OperationalError("the disk is full")
         return original(objs, *args, **kwargs)
 
     monkeypatch.setattr(Allocation.objects, "bulk_create", fail_once)

@@ -4,11 +4,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.parsers import GuardedJSONParser
 from catalog.api.product_serializers import RenditionSerializer
 from catalog.models import Product, ProductImage
 from catalog.services import images as services
@@ -53,7 +54,7 @@ class ProductImageUpdateSerializer(serializers.Serializer):
 
 class _ProductImagesView(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, GuardedJSONParser]
 
     def get_product(self, slug: str) -> Product:
         """The product, if the user may see it (404 otherwise) and may edit its pictures (403)."""

@@ -3,8 +3,9 @@ from rest_framework import serializers
 
 from backend.fields import STRICT_MAPPING, StrictDecimalField
 from catalog.models import QUANTITY, Material, StockBalance, StockLocation, StockMovement
-from catalog.services.stock import clean_quantity
+from catalog.services.stock_guards import clean_quantity
 from producers.models import Producer
+from producers.permissions import can_keep_shared_store
 
 
 class MaterialPublicSerializer(serializers.ModelSerializer):
@@ -18,11 +19,22 @@ class MaterialPublicSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# Sums over many shelves may exceed what one column holds: shown with any number of digits.
+WIDE_QUANTITY = {"max_digits": None, "decimal_places": 3}
+WIDE_MONEY = {"max_digits": None, "decimal_places": 2}
+
+
 class MaterialMemberSerializer(MaterialPublicSerializer):
     """What network members see: costs and the shared store's numbers."""
 
-    shared_on_hand = serializers.DecimalField(**QUANTITY, read_only=True)
-    shared_available = serializers.DecimalField(**QUANTITY, read_only=True)
+    shared_on_hand = serializers.DecimalField(**WIDE_QUANTITY, read_only=True)
+    shared_available = serializers.DecimalField(**WIDE_QUANTITY, read_only=True)
+    max_on_hand = serializers.DecimalField(
+        **QUANTITY,
+        source="on_hand_ceiling",
+        read_only=True,
+        help_text="The most one shelf may hold (the unit's default unless set).",
+    )
     below_reorder = serializers.SerializerMethodField()
 
     class Meta(MaterialPublicSerializer.Meta):
@@ -30,6 +42,7 @@ class MaterialMemberSerializer(MaterialPublicSerializer):
             *MaterialPublicSerializer.Meta.fields,
             "unit_cost",
             "reorder_point",
+            "max_on_hand",
             "shared_on_hand",
             "shared_available",
             "below_reorder",
@@ -53,6 +66,7 @@ class MaterialWriteSerializer(serializers.ModelSerializer):
             "category",
             "unit_cost",
             "reorder_point",
+            "max_on_hand",
             "active",
         ]
 
@@ -106,6 +120,8 @@ class StockBalanceSerializer(serializers.ModelSerializer):
 
 
 class StockMovementSerializer(serializers.ModelSerializer):
+    """A ledger row the caller just wrote, in full."""
+
     material = serializers.SlugRelatedField(slug_field="sku", read_only=True)
     location = serializers.SlugRelatedField(slug_field="code", read_only=True)
     producer = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
@@ -133,6 +149,16 @@ class StockMovementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class LedgerMovementSerializer(StockMovementSerializer):
+    """A ledger row as `selectors.movements_visible_to` shows it: who, why and for whom
+    are blank on other co-ops' rows, and customers never appear."""
+
+    producer = serializers.CharField(source="shown_producer", read_only=True, allow_null=True)
+    created_by = serializers.CharField(source="shown_by", read_only=True, allow_null=True)
+    reason = serializers.CharField(source="shown_reason", read_only=True)
+    reference = serializers.CharField(source="shown_reference", read_only=True)
+
+
 # --- Operation inputs ---------------------------------------------------------
 
 
@@ -146,6 +172,16 @@ class VisibleLocationField(serializers.SlugRelatedField):
         return StockLocation.objects.visible_to(self.context["request"].user).select_related(
             "producer"
         )
+
+
+class DestinationField(VisibleLocationField):
+    """Where a transfer goes: the Fab Lab's staff hand shared stock to any co-op's shelf."""
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        if can_keep_shared_store(user):
+            return StockLocation.objects.select_related("producer")
+        return super().get_queryset()
 
 
 class QuantityField(StrictDecimalField):
@@ -197,7 +233,7 @@ class AdjustmentSerializer(_StockOperationSerializer):
 
 class TransferSerializer(_StockOperationSerializer):
     source = VisibleLocationField(queryset=StockLocation.objects.none())
-    destination = VisibleLocationField(queryset=StockLocation.objects.none())
+    destination = DestinationField(queryset=StockLocation.objects.none())
     quantity = QuantityField()
 
     def validate(self, attrs):
@@ -220,12 +256,18 @@ class UsageRowSerializer(serializers.Serializer):
     material = serializers.CharField(source="material__sku")
     material_name = serializers.CharField(source="material__name")
     unit = serializers.CharField(source="material__unit")
-    drawn_down = serializers.DecimalField(**QUANTITY)
-    consumed = serializers.DecimalField(**QUANTITY)
-    cost = serializers.DecimalField(max_digits=18, decimal_places=2)
+    drawn_down = serializers.DecimalField(**WIDE_QUANTITY)
+    consumed = serializers.DecimalField(**WIDE_QUANTITY)
+    transferred_out = serializers.DecimalField(
+        **WIDE_QUANTITY, help_text="Moved from the shared store to the producer's shelves."
+    )
+    written_off = serializers.DecimalField(
+        **WIDE_QUANTITY, help_text="Counted missing in the shared store (the Fab Lab's rows)."
+    )
+    cost = serializers.DecimalField(**WIDE_MONEY)
 
 
 class UsageReportSerializer(serializers.Serializer):
     month = serializers.CharField()
     rows = UsageRowSerializer(many=True)
-    total_cost = serializers.DecimalField(max_digits=18, decimal_places=2)
+    total_cost = serializers.DecimalField(**WIDE_MONEY)

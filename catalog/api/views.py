@@ -12,6 +12,7 @@ from catalog.api import filters
 from catalog.api.serializers import (
     AdjustmentSerializer,
     DrawdownSerializer,
+    LedgerMovementSerializer,
     MaterialMemberSerializer,
     MaterialPublicSerializer,
     MaterialWriteSerializer,
@@ -19,7 +20,6 @@ from catalog.api.serializers import (
     StockBalanceSerializer,
     StockLocationSerializer,
     StockLocationWriteSerializer,
-    StockMovementSerializer,
     StockOperationResultSerializer,
     TransferSerializer,
     UsageReportSerializer,
@@ -33,6 +33,7 @@ from catalog.permissions import (
 )
 from catalog.services import materials as material_services
 from catalog.services import stock
+from catalog.services.stock_guards import require_keeper
 from producers.models import Producer
 from producers.permissions import can_act_for, can_keep_shared_store, producer_ids_for
 
@@ -123,7 +124,7 @@ class StockBalanceViewSet(viewsets.ReadOnlyModelViewSet):
 class StockMovementViewSet(viewsets.ReadOnlyModelViewSet):
     """The ledger: every change to every balance you may see. Read-only."""
 
-    serializer_class = StockMovementSerializer
+    serializer_class = LedgerMovementSerializer
     permission_classes = [IsNetworkMember]
     filterset_class = filters.StockMovementFilter
 
@@ -163,6 +164,7 @@ class ReceiptView(_StockOperationView):
     input_serializer = ReceiptSerializer
 
     def perform(self, user, data):
+        require_keeper(user, data["location"])
         self.require(
             may_manage_location(user, data["location"]),
             "Only the location's own producer records receipts there.",
@@ -219,6 +221,7 @@ class AdjustmentView(_StockOperationView):
     input_serializer = AdjustmentSerializer
 
     def perform(self, user, data):
+        require_keeper(user, data["location"])
         self.require(
             may_manage_location(user, data["location"]),
             "Only the location's own producer counts its stock.",
@@ -255,10 +258,14 @@ class TransferView(_StockOperationView):
 
     def perform(self, user, data):
         source, destination = data["source"], data["destination"]
-        self.require(
-            may_transfer(user, source, destination),
-            "You may move stock only between your own shelves, or from the shared store to them.",
-        )
+        # The shared store's stock moves only through its keepers (the service holds the
+        # same rule); co-ops take from it by drawing down, which the usage report counts.
+        require_keeper(user, source, destination)
+        if not (source.shared or destination.shared):
+            self.require(
+                may_transfer(user, source, destination),
+                "You may move stock only between your own shelves.",
+            )
         producer = destination.producer if not destination.shared else source.producer
         return list(
             stock.stock_transfer(
@@ -274,7 +281,7 @@ class TransferView(_StockOperationView):
 
 
 class MaterialsUsageReportView(APIView):
-    """Material drawn down and consumed per producer in a month, at its cost at the time."""
+    """What left each producer's hands or the shared store in a month, at its cost then."""
 
     permission_classes = [IsNetworkMember]
 

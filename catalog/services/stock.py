@@ -9,11 +9,11 @@ nest them inside a larger transaction (placing an order reserves many lines).
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import DecimalField, F, Sum
 from django.utils import timezone
 
 from backend.money import format_quantity
@@ -21,11 +21,12 @@ from catalog.caching import catalog_changed
 from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved
 from catalog.lock_objects import balances_for_update
 from catalog.models import Material, StockBalance, StockLocation, StockMovement
+from catalog.services.stock_guards import clean_quantity, require_keeper, require_plausible
 from producers.models import Producer
 
 Kind = StockMovement.Kind
 ZERO = Decimal("0")
-MAX_QUANTITY = Decimal("99999999999.999")
+WIDE_QTY = DecimalField(max_digits=40, decimal_places=3)
 
 
 @dataclass(frozen=True)
@@ -33,25 +34,6 @@ class StockLine:
     material: Material
     location: StockLocation
     quantity: Decimal
-
-
-def clean_quantity(material: Material, quantity, *, allow_zero: bool = False) -> Decimal:
-    """A positive quantity with at most three decimal places; whole for `each`."""
-    try:
-        value = Decimal(str(quantity))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError({"quantity": "Enter a number."}) from None
-    if not value.is_finite():
-        raise ValidationError({"quantity": "Enter a number."})
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ValidationError({"quantity": "Enter a quantity greater than zero."})
-    if value > MAX_QUANTITY:
-        raise ValidationError({"quantity": "That quantity is too large."})
-    if value != value.quantize(Decimal("0.001")):
-        raise ValidationError({"quantity": "Use at most three decimal places."})
-    if material.whole_units_only and value != value.to_integral_value():
-        raise ValidationError({"quantity": f"{material.name} is counted in whole units."})
-    return value.quantize(Decimal("0.001"))
 
 
 def _who(user):
@@ -163,7 +145,8 @@ def _check_reorder_points(materials: set[Material]) -> None:
         StockBalance.objects.filter(material_id__in=watched, location__shared=True)
         .order_by()
         .values("material_id")
-        .annotate(available=Sum(F("on_hand") - F("reserved")))
+        # As wide as a sum of many shelves can be (see selectors.WIDE_QTY).
+        .annotate(available=Sum(F("on_hand") - F("reserved"), output_field=WIDE_QTY))
     )
     available = {row["material_id"]: row["available"] for row in rows}
     low = {pk for pk, m in watched.items() if available.get(pk, ZERO) < m.reorder_point}
@@ -197,10 +180,17 @@ def stock_receive(
     reason: str,
     producer: Producer | None = None,
 ) -> StockMovement:
-    """Put stock on a shelf (a delivery, a donation, a production run of finished goods)."""
+    """Put stock on a shelf (a delivery, a donation, a production run of finished goods).
+
+    Locks the balance and writes it with one receipt row. Raises
+    SharedStoreKeepersOnly when someone other than the Fab Lab's or platform staff
+    receives into the shared store, ImplausibleQuantity beyond the material's ceiling.
+    """
     quantity = clean_quantity(material, quantity)
+    require_keeper(by, location)
     with transaction.atomic():
         balance = _locked(material, location, create=True)
+        require_plausible(material, location, balance.on_hand + quantity)
         movement = _record(
             balance,
             kind=Kind.RECEIPT,
@@ -262,9 +252,14 @@ def stock_adjust_to_count(
 ) -> StockMovement | None:
     """Set on-hand to what a count found, recording the difference. None when it matched.
 
-    Raises CountBelowReserved when the count is below what open jobs hold.
+    Locks the balance and writes it with one adjustment row. Raises
+    CountBelowReserved when the count is below what open jobs hold,
+    SharedStoreKeepersOnly when a co-op counts the shared store, ImplausibleQuantity
+    beyond the material's ceiling.
     """
     counted = clean_quantity(material, counted, allow_zero=True)
+    require_keeper(by, location)
+    require_plausible(material, location, counted)
     with transaction.atomic():
         balance = _locked(material, location, create=True)
         difference = counted - balance.on_hand
@@ -298,10 +293,16 @@ def stock_transfer(
     reason: str,
     producer: Producer | None = None,
 ) -> tuple[StockMovement, StockMovement]:
-    """Move stock between two shelves: one row out, one row in, one reference."""
+    """Move stock between two shelves: one row out, one row in, one reference.
+
+    Locks both balances (in key order). Raises SharedStoreKeepersOnly when either
+    shelf is in the shared store and `by` does not keep it, ImplausibleQuantity when
+    the destination would exceed the material's ceiling.
+    """
     quantity = clean_quantity(material, quantity)
     if source.pk == destination.pk:
         raise ValidationError({"destination": "Choose a different location from the source."})
+    require_keeper(by, source, destination)
     with transaction.atomic():
         balances = balances_for_update([(material, source), (material, destination)], create=True)
         out_balance = balances[(material.pk, source.pk)]
@@ -314,6 +315,7 @@ def stock_transfer(
                 "is available.",
                 lines=[_shortage(StockLine(material, source, quantity), out_balance.available)],
             )
+        require_plausible(material, destination, in_balance.on_hand + quantity)
         reference = f"transfer-{out_balance.pk}-{timezone.now().timestamp():.6f}"
         common = {"by": by, "reason": reason, "producer": producer, "reference": reference}
         out = _record(

@@ -405,10 +405,10 @@ def test_a_count_below_what_is_reserved_is_a_conflict(api, technician, plywood, 
     assert response.json()["code"] == "count_below_reserved"
 
 
-def test_a_coop_pulls_from_the_shared_store_onto_its_own_shelf(
-    api, coop_member, plywood, shared, own_shelf
+def test_fablab_staff_move_shared_stock_onto_a_coops_shelf(
+    api, technician, plywood, shared, own_shelf
 ):
-    response = api.as_user(coop_member).post(
+    response = api.as_user(technician).post(
         "/api/v1/stock/transfers/",
         {
             "material": "PLY-3MM",

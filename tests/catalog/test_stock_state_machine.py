@@ -57,7 +57,7 @@ class StockMachine(RuleBasedStateMachine):
         super().__init__()
         producer = ProducerFactory()
         self.producer = producer
-        self.user = UserFactory()
+        self.user = UserFactory(is_staff=True)  # keeps the shared store
         self.materials = [
             MaterialFactory(unit=Unit.EACH, reorder_point=Decimal("3")),
             MaterialFactory(unit=Unit.KG, reorder_point=Decimal("2.5")),
