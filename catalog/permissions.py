@@ -2,14 +2,16 @@
 
 - A location's own producer's members manage it: receipts, counts, drawdowns.
   The shared store belongs to the Fab Lab, so Fab Lab staff manage it.
-- Any co-op's members may draw down from the shared store for their own co-op,
-  and pull from it into their own shelves.
+- Any co-op's members may draw down from the shared store for their own co-op.
+- Stock moves into or out of the shared store only by its keepers (Fab Lab and
+  platform staff): `catalog.services.stock_guards.require_keeper` holds that in
+  the services; a co-op moves stock between its own shelves.
 - Platform staff may do everything.
 """
 
 from catalog.models import StockLocation
 from producers.models import Producer
-from producers.permissions import can_act_for, is_member, is_platform_staff, producer_ids_for
+from producers.permissions import can_act_for, is_platform_staff, producer_ids_for
 
 
 def is_network_member(user) -> bool:
@@ -28,12 +30,5 @@ def may_draw_down(user, location: StockLocation, producer: Producer) -> bool:
 
 
 def may_transfer(user, source: StockLocation, destination: StockLocation) -> bool:
-    if is_platform_staff(user):
-        return True
-    if is_member(user, source.producer_id):
-        may_take = True
-    else:
-        # A co-op may pull from the shared store onto its own shelf.
-        may_take = source.shared and is_member(user, destination.producer_id)
-    may_put = destination.shared or is_member(user, destination.producer_id)
-    return may_take and may_put
+    """Between two co-op shelves: the user acts for both (the shared store is its keepers')."""
+    return can_act_for(user, source.producer_id) and can_act_for(user, destination.producer_id)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from backend.admin import ReadOnlyAdmin
 from orders.models import (
     Allocation,
     Email,
@@ -52,19 +53,6 @@ class RefundInline(ReadOnlyInline):
     model = Refund
     fields = ["amount", "job", "status", "state", "stripe_refund_id", "attempts", "last_error"]
     readonly_fields = fields
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Orders change through the order and job services (the API and the workbench)."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Order)

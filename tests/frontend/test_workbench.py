@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from catalog.models import Material, StockBalance, StockMovement
 from catalog.services.products import product_stock_receive
-from catalog.services.stock import stock_draw_down, stock_receive
+from catalog.services.stock import stock_draw_down, stock_receive, stock_transfer
 from frontend.charts import horizontal_bar_chart
 from orders.models import Job, JobTransition, WebhookAttempt, WebhookDelivery
 from tests.factories import (
@@ -595,7 +595,29 @@ def test_the_report_navigates_between_months(client, woodworker):
     assert "Materials used in March 2024" in content
     assert 'href="?month=2024-02"' in content
     assert 'href="?month=2024-04"' in content
-    assert "Nothing was drawn down or used in March 2024." in content
+    assert "Nothing left the shared store or was used in March 2024." in content
+
+
+def test_the_report_shows_shared_stock_moved_to_a_co_op_shelf(
+    client, woodworker, woodshop, plywood
+):
+    store = plywood.balances.get().location
+    own_shelf = StockLocationFactory(producer=woodshop, name="Back wall rack")
+    stock_transfer(
+        material=plywood,
+        source=store,
+        destination=own_shelf,
+        quantity="2",
+        by=None,
+        reason="For the bench order",
+        producer=woodshop,
+    )
+
+    content = signed_in(client, woodworker).get("/workbench/report/").content.decode()
+
+    assert "Moved out" in content
+    assert "2 sheet" in content
+    assert "$77.00" in content  # 2 sheets at $38.50
 
 
 def test_the_report_says_when_the_month_is_not_understood(client, woodworker):
