@@ -285,7 +285,7 @@ ORDER_PAYMENT_MINUTES = env_int("ORDER_PAYMENT_MINUTES", 30, minimum=1)
 # --- API ---------------------------------------------------------------------------
 
 # API tokens end this many days after they are issued.
-TOKEN_TTL_DAYS = int(env("TOKEN_TTL_DAYS", "30"))
+TOKEN_TTL_DAYS = env_int("TOKEN_TTL_DAYS", 30, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
