@@ -1,0 +1,45 @@
+"""The catalog's models: the stock ledger (`stock`) and the goods (`products`)."""
+
+from catalog.models.products import (
+    BillOfMaterialsLine,
+    Category,
+    Product,
+    ProductImage,
+    ProductQuerySet,
+    product_image_path,
+)
+from catalog.models.stock import (
+    DEFAULT_MAX_ON_HAND,
+    MOST_ON_A_SHELF,
+    QUANTITY,
+    LedgerQuerySet,
+    Material,
+    MaterialQuerySet,
+    MovementKind,
+    StockBalance,
+    StockLocation,
+    StockLocationQuerySet,
+    StockMovement,
+    Unit,
+)
+
+__all__ = [
+    "DEFAULT_MAX_ON_HAND",
+    "MOST_ON_A_SHELF",
+    "QUANTITY",
+    "BillOfMaterialsLine",
+    "Category",
+    "LedgerQuerySet",
+    "Material",
+    "MaterialQuerySet",
+    "MovementKind",
+    "Product",
+    "ProductImage",
+    "ProductQuerySet",
+    "StockBalance",
+    "StockLocation",
+    "StockLocationQuerySet",
+    "StockMovement",
+    "Unit",
+    "product_image_path",
+]
