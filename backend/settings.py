@@ -230,6 +230,9 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com")
 COMMUNITY_FUND_PERCENT = env("COMMUNITY_FUND_PERCENT", "5")
 # An unpaid card order gives its reserved stock back after this many minutes.
 ORDER_PAYMENT_MINUTES = int(env("ORDER_PAYMENT_MINUTES", "30"))
+# How many of one product one buyer may hold in open orders (by account or contact email),
+# so that nobody can take all of the stock.
+ORDER_MAX_UNITS_PER_PRODUCT = int(env("ORDER_MAX_UNITS_PER_PRODUCT", "20"))
 
 # --- API ---------------------------------------------------------------------------
 

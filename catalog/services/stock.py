@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from backend.money import format_quantity
 from catalog.caching import catalog_changed
-from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved
+from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved, Shortage
 from catalog.lock_objects import balances_for_update
 from catalog.models import Material, StockBalance, StockLocation, StockMovement
 from producers.models import Producer
@@ -130,15 +130,6 @@ def _locked(material: Material, location: StockLocation, *, create: bool = False
     return balance
 
 
-def _shortage(line: StockLine, available: Decimal) -> dict:
-    return {
-        "material": line.material.sku,
-        "location": line.location.code,
-        "requested": str(line.quantity),
-        "available": str(max(available, ZERO)),
-    }
-
-
 def _check_reorder_points(materials: set[Material]) -> None:
     """Raise one low-stock alert per crossing below the reorder point, not per movement.
 
@@ -232,11 +223,17 @@ def stock_draw_down(
     with transaction.atomic():
         balance = _locked(material, location)
         if balance.available < quantity:
-            line = StockLine(material, location, quantity)
             raise InsufficientStock(
                 f"Only {format_quantity(balance.available)} {material.unit} of {material.name} "
                 "is available.",
-                lines=[_shortage(line, balance.available)],
+                shortages=[
+                    Shortage.of_material(
+                        material,
+                        location=location.code,
+                        requested=quantity,
+                        available=balance.available,
+                    )
+                ],
             )
         movement = _record(
             balance,
@@ -312,7 +309,14 @@ def stock_transfer(
             raise InsufficientStock(
                 f"Only {format_quantity(out_balance.available)} {material.unit} of {material.name} "
                 "is available.",
-                lines=[_shortage(StockLine(material, source, quantity), out_balance.available)],
+                shortages=[
+                    Shortage.of_material(
+                        material,
+                        location=source.code,
+                        requested=quantity,
+                        available=out_balance.available,
+                    )
+                ],
             )
         reference = f"transfer-{out_balance.pk}-{timezone.now().timestamp():.6f}"
         common = {"by": by, "reason": reason, "producer": producer, "reference": reference}
@@ -426,11 +430,22 @@ def stock_reserve(
     Raises InsufficientStock listing every line that cannot be met; nothing is
     written then.
     """
+    materials = {line.material.sku: line.material for line in lines}
     return _move_lines(
         lines,
         kind=Kind.RESERVE,
         room=lambda balance: balance.available,
-        on_short=lambda short: InsufficientStock(lines=short),
+        on_short=lambda short: InsufficientStock(
+            shortages=[
+                Shortage.of_material(
+                    materials[line["material"]],
+                    location=line["location"],
+                    requested=line["requested"],
+                    available=line["available"],
+                )
+                for line in short
+            ]
+        ),
         measure="available",
         by=by,
         reason=reason,

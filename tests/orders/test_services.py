@@ -5,7 +5,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from catalog.exceptions import InsufficientStock
+from catalog.exceptions import InsufficientStock, Shortage
 from catalog.models import StockBalance, StockMovement
 from orders import services
 from orders.exceptions import InvalidTransition, ProducerUnavailable
@@ -81,7 +81,16 @@ def test_an_order_that_cannot_be_met_writes_nothing(stool, tote):
     with pytest.raises(InsufficientStock) as error:
         place((tote, 1), (stool, 6))
 
-    assert error.value.extra["lines"] == [{"product": "stool", "requested": 6, "available": "5"}]
+    assert error.value.shortages == [
+        Shortage(
+            requested=Decimal("6"),
+            available=Decimal("5"),
+            product="stool",
+            product_name="Stool",
+            material=stool.stock_item.sku,
+            unit="each",
+        )
+    ]
     assert not Order.objects.exists()
     assert not Job.objects.exists()
     assert StockMovement.objects.count() == movements
@@ -92,12 +101,16 @@ def test_materials_short_for_made_to_order_are_named(shelf):
     with pytest.raises(InsufficientStock) as error:
         place((shelf, 6))
 
-    assert error.value.extra["lines"] == [
-        {
-            "product": "shelf",
-            "requested": 6,
-            "materials": [{"material": "PLY", "needed": "12.000", "available": "10.000"}],
-        }
+    assert error.value.shortages == [
+        Shortage(
+            requested=Decimal("12.000"),
+            available=Decimal("10.000"),
+            product="shelf",
+            product_name="Shelf",
+            material="PLY",
+            material_name="Plywood",
+            unit="sheet",
+        )
     ]
 
 
