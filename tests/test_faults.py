@@ -15,7 +15,6 @@ from django.db.models import F
 
 from catalog.models import StockBalance, StockMovement
 from orders import tasks
-from orders.services import allocation
 from orders.models import (
     Allocation,
     IdempotencyRecord,
@@ -26,6 +25,7 @@ from orders.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
+from orders.services import allocation
 
 # Fixtures: a stock product (stool) and one made to order from shared plywood (shelf).
 from tests.orders.conftest import plywood, shared_store, shelf, stool, woodshop  # noqa: F401
