@@ -470,3 +470,31 @@ def test_the_expire_orders_command_says_how_many_expired(stool):
     call_command("expire_orders", stdout=out)
 
     assert "1 unpaid order(s) expired." in out.getvalue()
+
+
+def test_every_ledger_row_of_a_rerouted_job_names_its_producer(puzzle, plywood):
+    second = laser_coop("Second")
+    order = place((puzzle, 1))
+    services.job_decline(job=order.jobs.get(), by=None, reason="Laser is down")
+    rerouted = order.jobs.get(producer=second)
+    services.job_accept(job=rerouted, by=None)
+    services.job_start(job=rerouted, by=None)
+
+    rows = StockMovement.objects.filter(reference=f"job-{rerouted.pk}")
+
+    assert sorted(rows.values_list("kind", flat=True)) == ["consume", "reserve"]
+    assert {row.producer for row in rows} == {second}
+
+
+def test_a_rerouted_job_is_built_like_a_placed_one(puzzle, plywood):
+    second = laser_coop("Second")
+    order = place((puzzle, 2))
+    declined = order.jobs.get()
+
+    services.job_decline(job=declined, by=None, reason="Laser is down")
+
+    rerouted = order.jobs.get(producer=second)
+    assert rerouted.total == Decimal("36.00")
+    assert Job.objects.get(pk=declined.pk).total == 0
+    assert list(rerouted.transitions.values_list("to_status", "note")) == [("routed", "re-routed")]
+    assert Allocation.objects.get(job=rerouted).quantity == 2
