@@ -31,7 +31,11 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
     str,
     location=OpenApiParameter.HEADER,
-    description="Send the same key to retry safely: the first answer is replayed.",
+    description=(
+        "Send the same key to retry safely: the first answer is replayed. Keys are the "
+        "caller's: a signed-in user's own; a guest's replay carries the access token only "
+        "when it sends back the cookie the first answer set."
+    ),
 )
 
 
