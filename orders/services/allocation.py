@@ -83,8 +83,8 @@ def jobs_create(
     for job, pairs in zip(jobs, groups.values(), strict=True):
         for line, _ in pairs:
             line.job = job
-    OrderLine.objects.bulk_create([line for line in lines if line.pk is None])
     moved = [line for line in lines if line.pk is not None]
+    OrderLine.objects.bulk_create([line for line in lines if line.pk is None])
     if moved:
         OrderLine.objects.bulk_update(moved, ["job"])
     return jobs
