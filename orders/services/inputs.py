@@ -23,8 +23,7 @@ PHONE_MAX = 40
 ADDRESS_MAX = 300
 NOTE_MAX = 500
 CANCEL_REASON_MAX = 240
-# The ledger and the refund put "Declined: " before the reason, in 240 characters.
-DECLINE_REASON_MAX = 230
+DECLINE_REASON_MAX = 240
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from orders.services.inputs import DECLINE_REASON_MAX, reason_check
 
 J = Job.Status
 O = Order.Status  # noqa: E741
+LABEL_MAX = 240  # StockMovement.reason and Refund.reason
 
 ALLOWED = {
     "accept": ({J.ROUTED}, J.ACCEPTED),
@@ -148,7 +149,7 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
     reason_check(reason, limit=DECLINE_REASON_MAX, required=True)
     with transaction.atomic():
         locked = _locked_job(job, "decline")
-        jobs_release([locked], by=by, reason=f"Declined: {reason}")
+        jobs_release([locked], by=by, reason=_declined(reason))
         transition(locked, J.DECLINED, by=actor(by), note=reason)
         locked.decline_reason = reason
         locked.save(update_fields=["status", "decline_reason", "updated_at"])
@@ -158,9 +159,15 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
         dropped = [line for line in lines if line not in moved]
         OrderLine.objects.filter(pk__in=[line.pk for line in dropped]).update(cancelled=True)
         # Paid by card: what nobody else can make is refunded through Stripe.
-        refund_for_lines(order=order, job=locked, lines=dropped, reason=f"Declined: {reason}")
+        refund_for_lines(order=order, job=locked, lines=dropped, reason=_declined(reason))
         _sync_order(order.pk)
     return locked
+
+
+def _declined(reason: str) -> str:
+    """The ledger's and the refund's reason (240 characters); the job keeps the whole reason."""
+    text = f"Declined: {reason}"
+    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 
 
 def _reroute(order: Order, declined: Job, lines: list[OrderLine], *, by) -> list[OrderLine]:

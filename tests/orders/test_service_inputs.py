@@ -122,11 +122,22 @@ def test_a_blank_cancel_reason_is_the_customers(stool):
     assert Order.objects.get().cancel_reason == "Cancelled by the customer"
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "x" * 231])
-def test_a_decline_needs_a_reason_that_fits_the_ledger(stool, reason):
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 241])
+def test_a_decline_needs_a_reason_of_at_most_240_characters(stool, reason):
     job = place((stool, 1)).jobs.get()
 
     errors = refused(services.job_decline, job=job, by=None, reason=reason)
 
     assert list(errors) == ["reason"]
     assert Job.objects.get().status == Job.Status.ROUTED
+
+
+def test_a_long_decline_reason_is_kept_whole_on_the_job_and_cut_to_fit_the_ledger(stool):
+    job = place((stool, 1)).jobs.get()
+
+    services.job_decline(job=job, by=None, reason="x" * 240)
+
+    assert Job.objects.get().decline_reason == "x" * 240
+    release = StockMovement.objects.get(kind="release")
+    assert len(release.reason) == 240
+    assert release.reason.startswith("Declined: xxx")
