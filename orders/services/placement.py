@@ -105,9 +105,8 @@ def order_place(
     _limits_check(customer=customer, email=contact.email, requests=requests)
     with transaction.atomic():
         routed = route_order(requests, delivery_point=delivery_point)
-        subtotal = sum(
-            (to_money(r.request.product.price * r.request.quantity) for r in routed), Decimal("0")
-        )
+        totals = [to_money(r.request.product.price * r.request.quantity) for r in routed]
+        subtotal = sum(totals, Decimal("0"))
         order = Order.objects.create(
             customer=actor(customer),
             contact_name=contact.name,
@@ -130,9 +129,9 @@ def order_place(
                 title=r.request.product.title,
                 unit_price=r.request.product.price,
                 quantity=r.request.quantity,
-                line_total=to_money(r.request.product.price * r.request.quantity),
+                line_total=total,
             )
-            for r in routed
+            for r, total in zip(routed, totals, strict=True)
         ]
         jobs = jobs_create(
             order=order,
