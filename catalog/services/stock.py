@@ -130,6 +130,12 @@ def _locked(material: Material, location: StockLocation, *, create: bool = False
     return balance
 
 
+def _shortage(line: StockLine, available: Decimal) -> Shortage:
+    return Shortage.of_material(
+        line.material, location=line.location.code, requested=line.quantity, available=available
+    )
+
+
 def _check_reorder_points(materials: set[Material]) -> None:
     """Raise one low-stock alert per crossing below the reorder point, not per movement.
 
@@ -223,17 +229,11 @@ def stock_draw_down(
     with transaction.atomic():
         balance = _locked(material, location)
         if balance.available < quantity:
+            line = StockLine(material, location, quantity)
             raise InsufficientStock(
                 f"Only {format_quantity(balance.available)} {material.unit} of {material.name} "
                 "is available.",
-                shortages=[
-                    Shortage.of_material(
-                        material,
-                        location=location.code,
-                        requested=quantity,
-                        available=balance.available,
-                    )
-                ],
+                shortages=[_shortage(line, balance.available)],
             )
         movement = _record(
             balance,
@@ -309,14 +309,7 @@ def stock_transfer(
             raise InsufficientStock(
                 f"Only {format_quantity(out_balance.available)} {material.unit} of {material.name} "
                 "is available.",
-                shortages=[
-                    Shortage.of_material(
-                        material,
-                        location=source.code,
-                        requested=quantity,
-                        available=out_balance.available,
-                    )
-                ],
+                shortages=[_shortage(StockLine(material, source, quantity), out_balance.available)],
             )
         reference = f"transfer-{out_balance.pk}-{timezone.now().timestamp():.6f}"
         common = {"by": by, "reason": reason, "producer": producer, "reference": reference}
@@ -436,15 +429,7 @@ def stock_reserve(
         kind=Kind.RESERVE,
         room=lambda balance: balance.available,
         on_short=lambda short: InsufficientStock(
-            shortages=[
-                Shortage.of_material(
-                    materials[line["material"]],
-                    location=line["location"],
-                    requested=line["requested"],
-                    available=line["available"],
-                )
-                for line in short
-            ]
+            shortages=[Shortage.of_material(materials[s.pop("material")], **s) for s in short]
         ),
         measure="available",
         by=by,
