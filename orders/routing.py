@@ -302,7 +302,8 @@ def route_order(
             unavailable.extend(error.extra["lines"])
     if shortages:
         raise InsufficientStock(
-            "Some of the order cannot be made or taken from stock right now.", shortages=shortages
+            f"Not enough left to make or sell: {'; '.join(map(str, shortages))}.",
+            shortages=shortages,
         )
     if unavailable:
         raise ProducerUnavailable(lines=unavailable)

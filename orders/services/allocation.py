@@ -119,9 +119,11 @@ def jobs_reserve(*, order: Order, jobs: list[Job], routed: list[RoutedLine], by)
                 reference=f"job-{job.pk}",
             )
         except InsufficientStock as error:
+            shortages = _by_product(error.shortages, routes_by_job[job.pk])
             raise InsufficientStock(
-                "Some of the order was taken by someone else a moment ago.",
-                shortages=_by_product(error.shortages, routes_by_job[job.pk]),
+                "Someone else took it a moment ago: not enough left of "
+                f"{'; '.join(map(str, shortages))}.",
+                shortages=shortages,
             ) from error
     Allocation.objects.bulk_create(
         [

@@ -70,6 +70,7 @@ def test_an_order_beyond_stock_is_a_conflict_that_names_the_line(api, stool):
 
     assert response.status_code == 409
     assert response.json()["code"] == "insufficient_stock"
+    assert response.json()["detail"] == "Not enough left to make or sell: Stool (9 asked, 5 left)."
     assert response.json()["lines"] == [
         {
             "product": "stool",
