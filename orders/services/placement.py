@@ -38,11 +38,16 @@ def _requests(lines: list[tuple[Product, int]]) -> list[LineRequest]:
 
 def _limits_check(*, customer, email: str, requests: list[LineRequest]) -> None:
     """Nobody holds more than ORDER_MAX_UNITS_PER_PRODUCT of one product, in one order or in
-    all their open orders together (by account, or by contact email for guests)."""
+    all their open orders together (by account, or by contact email for guests).
+
+    Locks the buyer (see `lock_objects.buyer_for_update`) before it counts."""
     cap = settings.ORDER_MAX_UNITS_PER_PRODUCT
-    buyer = Q(order__contact_email__iexact=email)
+    buyer, keys = Q(order__contact_email__iexact=email), [f"buyer-email:{email.lower()}"]
     if actor(customer) is not None:
         buyer |= Q(order__customer=customer)
+        keys.append(f"buyer-user:{customer.pk}")
+    # Until this transaction ends, this buyer's other placements wait here.
+    lock_objects.buyer_for_update(*keys)
     rows = (
         OrderLine.objects.filter(
             buyer,
@@ -83,8 +88,9 @@ def order_place(
 ) -> Order:
     """Place an order: route every line, make one job per producer, reserve what they need.
 
-    Checks its whole input first: InvalidInput names each bad field (400), and
-    OrderLimitExceeded (409) refuses more of a product than one buyer may hold.
+    Checks its whole input first: InvalidInput names each bad field (400). Then,
+    under a lock on the buyer, OrderLimitExceeded (409) refuses more of a product
+    than one buyer may hold.
     Then all or nothing: InsufficientStock / ProducerUnavailable list the lines
     that cannot be met and nothing is written. Writes the order, its lines, jobs
     and transitions, then (last, so stock rows stay locked briefly) the
@@ -102,8 +108,8 @@ def order_place(
         note=note,
     )
     requests = _requests(lines)
-    _limits_check(customer=customer, email=contact.email, requests=requests)
     with transaction.atomic():
+        _limits_check(customer=customer, email=contact.email, requests=requests)
         routed = route_order(requests, delivery_point=delivery_point)
         totals = [to_money(r.request.product.price * r.request.quantity) for r in routed]
         subtotal = sum(totals, Decimal("0"))
