@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from backend.money import to_money
@@ -42,22 +42,19 @@ def _limits_check(*, customer, email: str, requests: list[LineRequest]) -> None:
 
     Locks the buyer (see `lock_objects.buyer_for_update`) before it counts."""
     cap = settings.ORDER_MAX_UNITS_PER_PRODUCT
-    buyer, keys = Q(order__contact_email__iexact=email), [f"buyer-email:{email.lower()}"]
+    buyer, keys = Q(contact_email__iexact=email), [f"buyer-email:{email.lower()}"]
     if actor(customer) is not None:
-        buyer |= Q(order__customer=customer)
+        buyer |= Q(customer=customer)
         keys.append(f"buyer-user:{customer.pk}")
     # Until this transaction ends, this buyer's other placements wait here.
     lock_objects.buyer_for_update(*keys)
+    # From the buyer's open orders to their lines (not from a popular product's lines).
     rows = (
-        OrderLine.objects.filter(
-            buyer,
-            order__status__in=Order.OPEN_STATUSES,
-            cancelled=False,
-            product_id__in=[r.product.pk for r in requests],
-        )
+        Order.objects.filter(buyer, status__in=Order.OPEN_STATUSES)
+        .filter(lines__cancelled=False, lines__product_id__in=[r.product.pk for r in requests])
         .order_by()
-        .values("product_id")
-        .annotate(units=Sum("quantity"))
+        .values(product_id=F("lines__product_id"))
+        .annotate(units=Sum("lines__quantity"))
     )
     held = {row["product_id"]: row["units"] for row in rows}
     for request in requests:
