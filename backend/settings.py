@@ -281,6 +281,9 @@ COMMUNITY_FUND_PERCENT = env_decimal(
 )
 # An unpaid card order gives its reserved stock back after this many minutes.
 ORDER_PAYMENT_MINUTES = env_int("ORDER_PAYMENT_MINUTES", 30, minimum=1)
+# How many of one product one buyer may hold in open orders (by account or contact email),
+# so that nobody can take all of the stock.
+ORDER_MAX_UNITS_PER_PRODUCT = env_int("ORDER_MAX_UNITS_PER_PRODUCT", 20, minimum=1)
 
 # --- API ---------------------------------------------------------------------------
 

@@ -1,11 +1,79 @@
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
 from backend.errors import DomainError
 
 
+@dataclass(frozen=True)
+class Shortage:
+    """One thing that cannot be had: what, from where, how much was asked and how much is free.
+
+    Plain data (slugs, SKUs, names, Decimals) so that the API, the storefront and
+    the workbench all render the same thing. `requested` and `available` are in
+    `unit`: the material's unit when a material is named (finished goods are the
+    product's stock item), else units of the product. `location` is empty when
+    the figure is the best across several shelves.
+    """
+
+    requested: Decimal
+    available: Decimal
+    product: str = ""
+    product_name: str = ""
+    material: str = ""
+    material_name: str = ""
+    location: str = ""
+    unit: str = ""
+
+    @classmethod
+    def of_material(cls, material, *, requested, available, location: str = "", **product):
+        """A shortage of `material` (a catalog Material); never below zero available."""
+        return cls(
+            requested=Decimal(requested),
+            available=max(Decimal(available), Decimal("0")),
+            material=material.sku,
+            material_name=material.name,
+            location=location,
+            unit=material.unit,
+            **product,
+        )
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The API shape: every key always present, absent names as null."""
+        return {
+            key: (str(value) if isinstance(value, Decimal) else value or None)
+            for key, value in asdict(self).items()
+        }
+
+    def __str__(self) -> str:
+        what = self.product_name or self.material_name or self.product or self.material
+        amounts = f"{_plain(self.requested)} asked, {_plain(self.available)} left"
+        if self.product_name and self.material_name and self.product_name != self.material_name:
+            unit = f" {self.unit}" if self.unit and self.unit != "each" else ""
+            amounts = (
+                f"needs {_plain(self.requested)}{unit} of {self.material_name}, "
+                f"{_plain(self.available)}{unit} left"
+            )
+        return f"{what} ({amounts})"
+
+
+def _plain(value: Decimal) -> str:
+    """3.000 -> 3, 2.500 -> 2.5: a storefront figure."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 class InsufficientStock(DomainError):
-    """Raised with one entry per line that could not be met, so a client can recover."""
+    """Raised with one `Shortage` per thing that could not be met, so a client can recover.
+
+    The API body lists them under `lines`, each in `Shortage.as_dict()`'s one shape.
+    """
 
     code = "insufficient_stock"
     default_detail = "Not enough stock is available."
+
+    def __init__(self, detail: str | None = None, *, shortages: list[Shortage]) -> None:
+        self.shortages = list(shortages)
+        super().__init__(detail, lines=[shortage.as_dict() for shortage in self.shortages])
 
 
 class CountBelowReserved(DomainError):

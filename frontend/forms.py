@@ -2,9 +2,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
 
 from backend.sign_in import SignInLimitMixin
 from orders.models import Order
+from orders.services.inputs import ADDRESS_MAX, EMAIL_MAX, NAME_MAX, NOTE_MAX, PHONE_MAX
 
 
 class AddToCartForm(forms.Form):
@@ -16,10 +18,18 @@ class CartLineForm(forms.Form):
 
 
 class CheckoutForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Your name")
-    email = forms.EmailField(label="Email", help_text="We send your order's link here.")
+    """Parses the checkout; the rules (and their messages) are `order_place`'s."""
+
+    name = forms.CharField(max_length=NAME_MAX, required=False, label="Your name")
+    email = forms.CharField(
+        max_length=EMAIL_MAX,
+        required=False,
+        label="Email",
+        help_text="We send your order's link here.",
+        widget=forms.EmailInput,
+    )
     phone = forms.CharField(
-        max_length=40,
+        max_length=PHONE_MAX,
         required=False,
         label="Phone (optional)",
         help_text="So the co-op can call when it is ready.",
@@ -31,19 +41,22 @@ class CheckoutForm(forms.Form):
         initial=Order.Fulfilment.PICKUP,
     )
     delivery_address = forms.CharField(
-        max_length=300,
+        max_length=ADDRESS_MAX,
         required=False,
         label="Delivery address",
         help_text="Local delivery in Jackson only.",
     )
     payment_method = forms.ChoiceField(widget=forms.RadioSelect, label="How you pay")
     note = forms.CharField(
-        max_length=500,
+        max_length=NOTE_MAX,
         required=False,
         label="Anything the co-ops should know (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     checkout_token = forms.CharField(widget=forms.HiddenInput)
+
+    # The service names fields by its arguments; this form by what a person reads.
+    SERVICE_FIELDS = {"contact_name": "name", "contact_email": "email", "contact_phone": "phone"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,11 +66,12 @@ class CheckoutForm(forms.Form):
         self.fields["payment_method"].choices = choices
         self.fields["payment_method"].initial = choices[0][0]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("fulfilment") == Order.Fulfilment.DELIVERY and not data.get("delivery_address"):
-            self.add_error("delivery_address", "Give an address for local delivery.")
-        return data
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's field errors next to the fields they name."""
+        for field, messages in error.message_dict.items():
+            name = self.SERVICE_FIELDS.get(field, field)
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
 
 
 class SignInForm(SignInLimitMixin, AuthenticationForm):

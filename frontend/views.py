@@ -24,10 +24,17 @@ from catalog.caching import CachedCountPaginator, cached
 from catalog.exceptions import InsufficientStock
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product
+from frontend import checkout_limit
 from frontend.cart import Cart
 from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm, SignInForm, SignUpForm
 from orders import selectors as order_selectors
-from orders.exceptions import InvalidTransition, PaymentProviderUnavailable, ProducerUnavailable
+from orders.exceptions import (
+    InvalidInput,
+    InvalidTransition,
+    OrderLimitExceeded,
+    PaymentProviderUnavailable,
+    ProducerUnavailable,
+)
 from orders.models import Order
 from orders.payments.checkout import checkout_start
 from orders.services import Contact, order_place
@@ -241,21 +248,26 @@ def checkout(request):
         return redirect("frontend:products")
     rows, warnings = _cart_rows(request, cart)
     total = sum((row["total"] for row in rows), to_money(0))
+    wait = None
     if request.method == "POST":
         form = CheckoutForm(request.POST)
         placed = _already_placed(request, request.POST.get("checkout_token", ""))
         if placed is not None:
             return placed
         if form.is_valid():
-            response = _place(request, form, cart, rows)
-            if response is not None:
-                return response
+            wait = checkout_limit.wait(request)
+            if wait is not None:
+                form.add_error(None, checkout_limit.MESSAGE)
+            else:
+                response = _place(request, form, cart, rows)
+                if response is not None:
+                    return response
     else:
         token = secrets.token_urlsafe(16)
         form = CheckoutForm(initial={**_initial_contact(request.user), "checkout_token": token})
     for warning in warnings:
         messages.warning(request, warning)
-    return render(
+    response = render(
         request,
         "frontend/checkout.html",
         {
@@ -264,7 +276,11 @@ def checkout(request):
             "total": total,
             "cards_accepted": bool(settings.STRIPE_SECRET_KEY),
         },
+        status=429 if wait is not None else 200,
     )
+    if wait is not None:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def _already_placed(request, token: str):
@@ -284,6 +300,7 @@ def _order_url(order: Order) -> str:
 
 
 def _place(request, form: CheckoutForm, cart: Cart, rows: list[dict]):
+    """One call to `order_place`; what it refuses is shown on the form, the cart is kept."""
     data = form.cleaned_data
     try:
         order = order_place(
@@ -295,9 +312,15 @@ def _place(request, form: CheckoutForm, cart: Cart, rows: list[dict]):
             delivery_address=data["delivery_address"],
             note=data["note"],
         )
+    except InvalidInput as error:
+        form.add_service_errors(error)
+        return None
     except InsufficientStock as error:
-        names = ", ".join(str(line.get("product", "")) for line in error.extra.get("lines", []))
+        names = "; ".join(str(shortage) for shortage in error.shortages)
         form.add_error(None, f"Not enough left to make or sell: {names}. Adjust your cart.")
+        return None
+    except OrderLimitExceeded as error:
+        form.add_error(None, f"{error.detail} Lower the quantity in your cart to check out.")
         return None
     except ProducerUnavailable as error:
         form.add_error(None, error.detail)

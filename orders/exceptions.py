@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from rest_framework import status
 
 from backend.errors import DomainError, InvalidTransition
@@ -5,7 +6,8 @@ from backend.errors import DomainError, InvalidTransition
 __all__ = [
     "IdempotencyKeyReused",
     "InvalidTransition",
-    "NothingToOrder",
+    "InvalidInput",
+    "OrderLimitExceeded",
     "PaymentProviderError",
     "PaymentProviderUnavailable",
     "ProducerUnavailable",
@@ -34,9 +36,23 @@ class RequestInProgress(DomainError):
     default_detail = "A request with this Idempotency-Key is still being processed; retry shortly."
 
 
-class NothingToOrder(DomainError):
-    code = "nothing_to_order"
-    default_detail = "The order has no lines left to make."
+class InvalidInput(ValidationError):
+    """A service was given input it cannot take, as {field: [messages]}.
+
+    A Django ValidationError, so `backend.errors` answers it 400 with `errors` by
+    field (the shape of DRF's validation errors) and a form can show it by field.
+    Raised before anything is written.
+    """
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+
+
+class OrderLimitExceeded(DomainError):
+    """One buyer would hold more of a product than anyone may: stock is for everybody."""
+
+    code = "order_limit_exceeded"
+    default_detail = "That is more of one product than one buyer may hold at once."
 
 
 class PaymentProviderUnavailable(DomainError):

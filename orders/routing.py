@@ -13,12 +13,12 @@ raced another order fails cleanly there with `insufficient_stock`.
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
 
-from catalog.exceptions import InsufficientStock
+from catalog.exceptions import InsufficientStock, Shortage
 from catalog.models import BillOfMaterialsLine, Product, StockBalance
 from catalog.services.stock import StockLine
 from orders.exceptions import ProducerUnavailable
@@ -174,7 +174,7 @@ class Router:
             )
         stock = self._reserve_plan(request, producer)
         if stock is None:
-            raise InsufficientStock(lines=[self._shortage(request, producer)])
+            raise InsufficientStock(shortages=self._shortages(request, producer))
         self.new_jobs.add(producer.pk)
         return RoutedLine(request, producer, f"Made by {producer.name}, its own product.", stock)
 
@@ -219,7 +219,7 @@ class Router:
                 "the materials."
             )
             return RoutedLine(request, producer, reason, stock)
-        raise InsufficientStock(lines=[self._shortage(request, ranked[0])])
+        raise InsufficientStock(shortages=self._shortages(request, ranked[0]))
 
     def _reserve_plan(self, request: LineRequest, producer: Producer) -> list[StockLine] | None:
         """Shelves to reserve from for this line at this producer, or None if short."""
@@ -256,27 +256,32 @@ class Router:
             )
         return stock
 
-    def _shortage(self, request: LineRequest, producer: Producer) -> dict:
+    def _shortages(self, request: LineRequest, producer: Producer) -> list[Shortage]:
+        """What this line lacks at this producer, by what it planned against."""
         product, quantity = request.product, Decimal(request.quantity)
+        named = {"product": product.slug, "product_name": product.title}
         own = self.shelves.by_producer.get(producer.pk, [])
         if not product.made_to_order:
             free = sum(
                 (self.shelves.free.get((product.stock_item_id, loc), ZERO) for loc in own), ZERO
             )
-            return {
-                "product": product.slug,
-                "requested": request.quantity,
-                "available": str(max(free, ZERO).to_integral_value()),
-            }
+            free = max(free, ZERO).to_integral_value()
+            if product.stock_item is None:
+                return [Shortage(requested=quantity, available=free, unit="each", **named)]
+            # Finished goods: the stock item is the product itself, named as the product.
+            shortage = Shortage.of_material(
+                product.stock_item, requested=quantity, available=free, **named
+            )
+            return [replace(shortage, material_name="")]
         short = []
         for line in product.bom_lines.all():
             need = line.quantity * quantity
             best = self.shelves.best(line.material_id, own + self.shelves.shared)
             if best < need:
                 short.append(
-                    {"material": line.material.sku, "needed": str(need), "available": str(best)}
+                    Shortage.of_material(line.material, requested=need, available=best, **named)
                 )
-        return {"product": product.slug, "requested": request.quantity, "materials": short}
+        return short or [Shortage(requested=quantity, available=ZERO, unit="each", **named)]
 
 
 def route_order(
@@ -292,12 +297,13 @@ def route_order(
         try:
             routed.append(router.route(request))
         except InsufficientStock as error:
-            shortages.extend(error.extra["lines"])
+            shortages.extend(error.shortages)
         except ProducerUnavailable as error:
             unavailable.extend(error.extra["lines"])
     if shortages:
         raise InsufficientStock(
-            "Some of the order cannot be made or taken from stock right now.", lines=shortages
+            f"Not enough left to make or sell: {'; '.join(map(str, shortages))}.",
+            shortages=shortages,
         )
     if unavailable:
         raise ProducerUnavailable(lines=unavailable)

@@ -14,7 +14,7 @@ from django.db import OperationalError, connection
 from django.db.models import F
 
 from catalog.models import StockBalance, StockMovement
-from orders import http_client, outbox, services
+from orders import http_client, outbox
 from orders.models import (
     Allocation,
     IdempotencyRecord,
@@ -25,6 +25,7 @@ from orders.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
+from orders.services import allocation
 
 # Fixtures: a stock product (stool) and one made to order from shared plywood (shelf).
 from tests.orders.conftest import plywood, shared_store, shelf, stool, woodshop  # noqa: F401
@@ -150,7 +151,7 @@ def _kill_backend(pid: int) -> None:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("stool", "shelf")
 def test_a_connection_killed_mid_checkout_answers_503_and_writes_nothing(api, monkeypatch):
-    reserve = services.stock_reserve
+    reserve = allocation.stock_reserve
     killed = []
 
     def kill_then_reserve(**kwargs):
@@ -164,7 +165,7 @@ def test_a_connection_killed_mid_checkout_answers_503_and_writes_nothing(api, mo
             killed.append(pid)
         return reserve(**kwargs)
 
-    monkeypatch.setattr(services, "stock_reserve", kill_then_reserve)
+    monkeypatch.setattr(allocation, "stock_reserve", kill_then_reserve)
     before, stock_before = written(), balances()
     try:
         response = api.post(
@@ -183,7 +184,7 @@ def test_a_connection_killed_mid_checkout_answers_503_and_writes_nothing(api, mo
     assert written() == before
     assert balances() == stock_before
 
-    monkeypatch.setattr(services, "stock_reserve", reserve)
+    monkeypatch.setattr(allocation, "stock_reserve", reserve)
     retried = api.post(
         ORDERS,
         order_body(("stool", 1), ("shelf", 1)),

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from backend.money import format_quantity
 from catalog.caching import catalog_changed
-from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved
+from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved, Shortage
 from catalog.lock_objects import balances_for_update
 from catalog.models import Material, StockBalance, StockLocation, StockMovement
 from catalog.services.stock_guards import clean_quantity, require_keeper, require_plausible
@@ -112,13 +112,10 @@ def _locked(material: Material, location: StockLocation, *, create: bool = False
     return balance
 
 
-def _shortage(line: StockLine, available: Decimal) -> dict:
-    return {
-        "material": line.material.sku,
-        "location": line.location.code,
-        "requested": str(line.quantity),
-        "available": str(max(available, ZERO)),
-    }
+def _shortage(line: StockLine, available: Decimal) -> Shortage:
+    return Shortage.of_material(
+        line.material, location=line.location.code, requested=line.quantity, available=available
+    )
 
 
 def _check_reorder_points(materials: set[Material]) -> None:
@@ -226,7 +223,7 @@ def stock_draw_down(
             raise InsufficientStock(
                 f"Only {format_quantity(balance.available)} {material.unit} of {material.name} "
                 "is available.",
-                lines=[_shortage(line, balance.available)],
+                shortages=[_shortage(line, balance.available)],
             )
         movement = _record(
             balance,
@@ -313,7 +310,7 @@ def stock_transfer(
             raise InsufficientStock(
                 f"Only {format_quantity(out_balance.available)} {material.unit} of {material.name} "
                 "is available.",
-                lines=[_shortage(StockLine(material, source, quantity), out_balance.available)],
+                shortages=[_shortage(StockLine(material, source, quantity), out_balance.available)],
             )
         require_plausible(material, destination, in_balance.on_hand + quantity)
         reference = f"transfer-{out_balance.pk}-{timezone.now().timestamp():.6f}"
@@ -428,11 +425,14 @@ def stock_reserve(
     Raises InsufficientStock listing every line that cannot be met; nothing is
     written then.
     """
+    materials = {line.material.sku: line.material for line in lines}
     return _move_lines(
         lines,
         kind=Kind.RESERVE,
         room=lambda balance: balance.available,
-        on_short=lambda short: InsufficientStock(lines=short),
+        on_short=lambda short: InsufficientStock(
+            shortages=[Shortage.of_material(materials[s.pop("material")], **s) for s in short]
+        ),
         measure="available",
         by=by,
         reason=reason,

@@ -1,3 +1,5 @@
+"""Order and job serializers: they parse input; the rules live in `orders.services`."""
+
 from decimal import Decimal
 
 from django.conf import settings
@@ -5,10 +7,18 @@ from rest_framework import serializers
 
 from backend.fields import StrictDecimalField
 from catalog.models import Product
+from orders.exceptions import InvalidInput
 from orders.models import Allocation, Job, JobTransition, Order, OrderLine, Payment
-
-MAX_LINES = 50
-MAX_QUANTITY = 100
+from orders.services.inputs import (
+    ADDRESS_MAX,
+    CANCEL_REASON_MAX,
+    DECLINE_REASON_MAX,
+    MAX_LINES,
+    MAX_QUANTITY,
+    NAME_MAX,
+    NOTE_MAX,
+    PHONE_MAX,
+)
 
 
 class OrderLineInputSerializer(serializers.Serializer):
@@ -19,9 +29,11 @@ class OrderLineInputSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=NAME_MAX)
     email = serializers.EmailField()
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(
+        max_length=PHONE_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class OrderCreateSerializer(serializers.Serializer):
@@ -29,7 +41,7 @@ class OrderCreateSerializer(serializers.Serializer):
     contact = ContactSerializer(required=False, help_text="Needed unless you are signed in.")
     fulfilment = serializers.ChoiceField(choices=Order.Fulfilment.choices)
     delivery_address = serializers.CharField(
-        max_length=300, required=False, allow_blank=True, default=""
+        max_length=ADDRESS_MAX, required=False, allow_blank=True, default=""
     )
     delivery_latitude = StrictDecimalField(
         max_digits=9,
@@ -48,27 +60,28 @@ class OrderCreateSerializer(serializers.Serializer):
         allow_null=True,
     )
     payment_method = serializers.ChoiceField(choices=Order.PaymentMethod.choices)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
 
-    def validate_payment_method(self, value: str) -> str:
-        if value == Order.PaymentMethod.STRIPE and not settings.STRIPE_SECRET_KEY:
-            raise serializers.ValidationError(
-                "Card payments are not available here yet: choose pay_at_pickup."
-            )
-        return value
 
-    def validate(self, attrs):
-        errors = {}
-        if attrs["fulfilment"] == Order.Fulfilment.DELIVERY and not attrs["delivery_address"]:
-            errors["delivery_address"] = "Give an address for local delivery."
-        if (attrs.get("delivery_latitude") is None) != (attrs.get("delivery_longitude") is None):
-            errors["delivery_longitude"] = "Give both latitude and longitude, or neither."
-        user = self.context["request"].user
-        if "contact" not in attrs and not (user.is_authenticated and user.email):
-            errors["contact"] = "Tell us your name and email so the co-ops can reach you."
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
+# The services name fields by their own arguments; the API nests the contact.
+API_FIELDS = {
+    "contact_name": ("contact", "name"),
+    "contact_email": ("contact", "email"),
+    "contact_phone": ("contact", "phone"),
+    "delivery_point": ("delivery_longitude",),
+}
+
+
+def api_errors(error: InvalidInput) -> serializers.ValidationError:
+    """A service's field errors under the names this API's clients sent."""
+    errors: dict = {}
+    for field, messages in error.message_dict.items():
+        path = API_FIELDS.get(field, (field,))
+        if len(path) == 2:
+            errors.setdefault(path[0], {})[path[1]] = messages
+        else:
+            errors.setdefault(path[0], []).extend(messages)
+    return serializers.ValidationError(errors)
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -193,7 +206,9 @@ class CheckoutUnavailableSerializer(serializers.Serializer):
 
 
 class OrderCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=240, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=CANCEL_REASON_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class AllocationSerializer(serializers.ModelSerializer):
@@ -259,4 +274,4 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class JobDeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=240)
+    reason = serializers.CharField(max_length=DECLINE_REASON_MAX)

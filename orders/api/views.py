@@ -1,7 +1,7 @@
 import django_filters
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from orders import selectors, services
+from orders.api.idempotency import Idempotency, checkout_owed
 from orders.api.serializers import (
     CheckoutUnavailableSerializer,
     JobDeclineSerializer,
@@ -17,11 +18,12 @@ from orders.api.serializers import (
     OrderCreateSerializer,
     OrderSerializer,
     PlacedOrderSerializer,
+    api_errors,
 )
-from orders.exceptions import PaymentProviderUnavailable
+from orders.exceptions import InvalidInput, PaymentProviderUnavailable
 from orders.models import Job, Order
 from orders.payments.checkout import checkout_start
-from producers.permissions import is_member, is_platform_staff
+from producers.permissions import can_act_for
 
 TOKEN_PARAMETER = OpenApiParameter(
     "token", str, description="The order's access token, for guests following their order."
@@ -30,7 +32,11 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
     str,
     location=OpenApiParameter.HEADER,
-    description="Send the same key to retry safely: the first answer is replayed.",
+    description=(
+        "Send the same key to retry safely: the first answer is replayed. Keys are the "
+        "caller's: a signed-in user's own; a guest's replay carries the access token only "
+        "when it sends back the cookie the first answer set."
+    ),
 )
 
 
@@ -88,69 +94,48 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         and the answer is 502/503 `payment_provider_unavailable`, naming it:
         retry with the same Idempotency-Key, or POST `orders/{number}/checkout/`.
         """
-        # A card order is placed (and committed) first and its Stripe Checkout Session
-        # made afterwards, outside the transaction: Stripe is never waited on while
-        # stock rows are locked. With an Idempotency-Key, the answer stored with a card
-        # order is at first "placed, payment page still owed" (503, naming the order);
-        # it becomes the 201 with `checkout_url` once Stripe answers. A retry with the
-        # same key that finds the owed answer places nothing: it asks Stripe for the
-        # session again under the same Stripe idempotency key, so there is one session
-        # at most. A crash between the two steps leaves the same resumable answer, and
-        # a 201 without the payment page is never stored for a card order.
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > 255:
-            raise serializers.ValidationError({"Idempotency-Key": "Use at most 255 characters."})
-        scope = f"user:{request.user.pk}" if request.user.is_authenticated else "guest"
+        # A card order is committed first and its Stripe session made after, outside the
+        # transaction (Stripe is never waited on while stock is locked). Until Stripe
+        # answers, the key's stored answer is "placed, payment page still owed" (503); a
+        # retry that finds it places nothing and asks Stripe again under the same Stripe
+        # idempotency key, so there is one session at most.
+        idem = Idempotency(request)
         with transaction.atomic():
-            # Claim the key first: a retry is answered as the first time was, even if
-            # the catalog changed in between.
-            record = (
-                services.idempotency_claim(scope=scope, key=key, body=request.data) if key else None
-            )
-            if record is not None:
-                order = self._checkout_owed(record)
-                if order is None:
-                    return Response(
-                        record.response_body,
-                        status=record.response_status,
-                        headers={"Idempotent-Replayed": "true"},
-                    )
-            else:
-                order = self._place(request)
-                if order.payment_method != Order.PaymentMethod.STRIPE:
-                    body = self._placed_body(order)
-                    if key:
-                        services.idempotency_store(scope=scope, key=key, status=201, body=body)
-                    return Response(body, status=status.HTTP_201_CREATED)
-                if key:
-                    owed = PaymentProviderUnavailable()
-                    body = self._owed_body(order, owed)
-                    services.idempotency_store(
-                        scope=scope, key=key, status=owed.status_code, body=body
-                    )
+            # The key first: a retry is answered as the first time was, whatever changed since.
+            record = idem.claim()
+            order = checkout_owed(record) if record else self._place(request)
+            if order is None:
+                return idem.replay(record)
+            if order.payment_method != Order.PaymentMethod.STRIPE:
+                return idem.answer(status=201, body=self._placed_body(order), replayed=bool(record))
+            owed = PaymentProviderUnavailable()
+            idem.store(status=owed.status_code, body=self._owed_body(order, owed))
         code, body = self._open_checkout(order)
-        if key:
-            services.idempotency_store(scope=scope, key=key, status=code, body=body)
-        return Response(body, status=code)
+        return idem.answer(status=code, body=body, replayed=bool(record))
 
     def _place(self, request) -> Order:
-        serializer = OrderCreateSerializer(data=request.data, context={"request": request})
+        """Parse the body and make the one service call; its field errors in the API's names."""
+        serializer = OrderCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        return services.order_place(
-            customer=request.user,
-            contact=self._contact(request, data),
-            lines=[(line["product"], line["quantity"]) for line in data["lines"]],
-            fulfilment=data["fulfilment"],
-            payment_method=data["payment_method"],
-            delivery_address=data["delivery_address"],
-            delivery_point=(
-                (data["delivery_latitude"], data["delivery_longitude"])
-                if data.get("delivery_latitude") is not None
-                else None
-            ),
-            note=data["note"],
-        )
+        try:
+            return services.order_place(
+                customer=request.user,
+                contact=self._contact(request, data),
+                lines=[(line["product"], line["quantity"]) for line in data["lines"]],
+                fulfilment=data["fulfilment"],
+                payment_method=data["payment_method"],
+                delivery_address=data["delivery_address"],
+                delivery_point=self._point(data),
+                note=data["note"],
+            )
+        except InvalidInput as error:
+            raise api_errors(error) from error
+
+    @staticmethod
+    def _point(data):
+        latitude, longitude = data.get("delivery_latitude"), data.get("delivery_longitude")
+        return None if latitude is None and longitude is None else (latitude, longitude)
 
     @staticmethod
     def _placed_body(order: Order) -> dict:
@@ -159,15 +144,6 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _owed_body(self, order: Order, exc: PaymentProviderUnavailable) -> dict:
         return {**exc.as_dict(), "order": self._placed_body(order)}
-
-    @staticmethod
-    def _checkout_owed(record) -> Order | None:
-        """The card order a stored answer still owes a payment page to, if any."""
-        body = record.response_body or {}
-        if record.response_status == 201 or body.get("code") != PaymentProviderUnavailable.code:
-            return None
-        number = (body.get("order") or {}).get("number")
-        return Order.objects.filter(number=number).first() if number else None
 
     def _open_checkout(self, order: Order) -> tuple[int, dict]:
         if order.status == Order.Status.PENDING_PAYMENT:
@@ -182,6 +158,8 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if "contact" in data:
             return services.Contact(**data["contact"])
         user = request.user
+        if not user.is_authenticated:
+            return services.Contact(name="", email="")
         return services.Contact(name=user.get_full_name() or user.get_username(), email=user.email)
 
     @extend_schema(
@@ -193,8 +171,9 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         order = self._order_for(request, number)
         serializer = OrderCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        reason = serializer.validated_data["reason"] or "Cancelled by the customer"
-        services.order_cancel(order=order, by=request.user, reason=reason)
+        services.order_cancel(
+            order=order, by=request.user, reason=serializer.validated_data["reason"]
+        )
         fresh = selectors.with_details(Order.objects.filter(pk=order.pk)).get()
         return Response(OrderSerializer(fresh).data)
 
@@ -223,7 +202,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _move(self, request, service, **kwargs):
         job = self.get_object()
-        if not (is_platform_staff(request.user) or is_member(request.user, job.producer_id)):
+        if not can_act_for(request.user, job.producer_id):
             self.permission_denied(request, message="Only the co-op's members move its jobs.")
         service(job=job, by=request.user, **kwargs)
         return Response(JobSerializer(self.get_queryset().get(pk=job.pk)).data)

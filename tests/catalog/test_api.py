@@ -295,8 +295,12 @@ def test_a_drawdown_beyond_what_is_available_is_a_conflict_that_names_the_availa
     assert body["code"] == "insufficient_stock"
     assert body["lines"] == [
         {
+            "product": None,
+            "product_name": None,
             "material": "PLY-3MM",
+            "material_name": plywood.name,
             "location": "fablab-rack",
+            "unit": plywood.unit,
             "requested": "7.000",
             "available": "6.000",
         }

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError
 
-from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved
+from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved, Shortage
 from catalog.models import Material, StockBalance, StockMovement, Unit
 from catalog.services.stock import (
     StockLine,
@@ -168,13 +168,10 @@ def test_drawdown_beyond_available_is_refused(material, location, coop):
     with pytest.raises(InsufficientStock) as caught:
         draw_down(material, location, "8", coop)
 
-    assert caught.value.extra["lines"] == [
-        {
-            "material": material.sku,
-            "location": location.code,
-            "requested": "8.000",
-            "available": "5.000",
-        }
+    assert caught.value.shortages == [
+        Shortage.of_material(
+            material, location=location.code, requested=D("8.000"), available=D("5.000")
+        )
     ]
     assert state(material, location) == (D("5"), D("0"))
     assert kinds(material, location) == ["receipt"]
@@ -381,13 +378,10 @@ def test_transfer_beyond_available_is_refused(material, location, other_location
             reason="move",
         )
 
-    assert caught.value.extra["lines"] == [
-        {
-            "material": material.sku,
-            "location": location.code,
-            "requested": "3.000",
-            "available": "2.000",
-        }
+    assert caught.value.shortages == [
+        Shortage.of_material(
+            material, location=location.code, requested=D("3.000"), available=D("2.000")
+        )
     ]
     assert state(material, location) == (D("3"), D("1"))
     assert state(material, other_location) is None
@@ -426,13 +420,10 @@ def test_reserve_is_all_or_nothing_across_lines(location):
     with pytest.raises(InsufficientStock) as caught:
         reserve([(plenty, location, "5"), (short, location, "3"), (also_plenty, location, "1")])
 
-    assert caught.value.extra["lines"] == [
-        {
-            "material": short.sku,
-            "location": location.code,
-            "requested": "3.000",
-            "available": "2.000",
-        }
+    assert caught.value.shortages == [
+        Shortage.of_material(
+            short, location=location.code, requested=D("3.000"), available=D("2.000")
+        )
     ]
     for material in (plenty, short, also_plenty):
         assert StockBalance.objects.get(material=material, location=location).reserved == 0
@@ -459,13 +450,10 @@ def test_duplicate_lines_for_one_balance_are_checked_together(material, location
     with pytest.raises(InsufficientStock) as caught:
         reserve([(material, location, "3"), (material, location, "3")])
 
-    assert caught.value.extra["lines"] == [
-        {
-            "material": material.sku,
-            "location": location.code,
-            "requested": "6.000",
-            "available": "5.000",
-        }
+    assert caught.value.shortages == [
+        Shortage.of_material(
+            material, location=location.code, requested=D("6.000"), available=D("5.000")
+        )
     ]
     assert state(material, location) == (D("5"), D("0"))
 

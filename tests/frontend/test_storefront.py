@@ -206,3 +206,73 @@ def test_unknown_pages_get_a_friendly_404(client, settings):
 
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
+
+
+def test_a_stock_race_at_checkout_names_what_ran_out(client, stool, monkeypatch):
+    from catalog.models import StockBalance
+    from catalog.services.stock import stock_draw_down
+    from orders.services import allocation
+
+    client.post("/cart/add/stool/", {"quantity": 2})
+    reserve = allocation.stock_reserve
+
+    def someone_else_buys_first(**kwargs):
+        balance = StockBalance.objects.get(material=stool.stock_item)
+        stock_draw_down(
+            material=stool.stock_item,
+            location=balance.location,
+            quantity=2,
+            by=None,
+            reason="sold at the counter",
+            producer=stool.producer,
+        )
+        return reserve(**kwargs)
+
+    monkeypatch.setattr(allocation, "stock_reserve", someone_else_buys_first)
+
+    response = client.post("/checkout/", checkout_form(client))
+
+    page = response.content.decode()
+    assert "Not enough left to make or sell: Stool (2 asked, 1 left)" in page
+    assert not Order.objects.exists()
+    assert 'aria-label="2 items"' in page
+
+
+def test_more_than_one_buyer_may_hold_is_said_plainly_and_the_cart_is_kept(client, stool, settings):
+    settings.ORDER_MAX_UNITS_PER_PRODUCT = 2
+    client.post("/cart/add/stool/", {"quantity": 3})
+
+    response = client.post("/checkout/", checkout_form(client))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "One buyer may hold at most 2 of Stool in one order." in page
+    assert "Lower the quantity in your cart" in page
+    assert not Order.objects.exists()
+
+
+def test_checking_out_too_often_gets_a_friendly_429_and_keeps_the_cart(client, stool, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"orders": "1/min"})
+    client.post("/cart/add/stool/", {"quantity": 1})
+    client.post("/checkout/", checkout_form(client))
+    client.post("/cart/add/stool/", {"quantity": 1})
+
+    response = client.post("/checkout/", checkout_form(client))
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "placed several orders in a short time" in response.content.decode()
+    assert Order.objects.count() == 1
+    assert 'value="Keisha Brown"' in response.content.decode()
+
+
+def test_the_checkout_shows_the_services_own_messages_by_field(client, stool):
+    client.post("/cart/add/stool/", {"quantity": 1})
+
+    response = client.post("/checkout/", checkout_form(client, name=" "))
+
+    page = response.content.decode()
+    assert "Tell us your name so the co-ops can reach you." in page
+    assert not Order.objects.exists()

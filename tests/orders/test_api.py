@@ -1,5 +1,6 @@
 import pytest
 
+from catalog.services.products import product_stock_receive
 from orders.models import Job, Order
 from tests.factories import MembershipFactory, make_product
 from tests.orders.conftest import place
@@ -69,7 +70,19 @@ def test_an_order_beyond_stock_is_a_conflict_that_names_the_line(api, stool):
 
     assert response.status_code == 409
     assert response.json()["code"] == "insufficient_stock"
-    assert response.json()["lines"] == [{"product": "stool", "requested": 9, "available": "5"}]
+    assert response.json()["detail"] == "Not enough left to make or sell: Stool (9 asked, 5 left)."
+    assert response.json()["lines"] == [
+        {
+            "product": "stool",
+            "product_name": "Stool",
+            "material": stool.stock_item.sku,
+            "material_name": None,
+            "location": None,
+            "unit": "each",
+            "requested": "9",
+            "available": "5",
+        }
+    ]
     assert not Order.objects.exists()
 
 
@@ -129,11 +142,15 @@ def test_the_same_idempotency_key_with_another_body_is_refused(api, stool):
 
 def test_a_failed_order_does_not_burn_its_idempotency_key(api, stool):
     headers = {"Idempotency-Key": "retry-me"}
-    api.post("/api/v1/orders/", order_body((stool, 9)), format="json", headers=headers)
+    refused = api.post("/api/v1/orders/", order_body((stool, 9)), format="json", headers=headers)
+    product_stock_receive(product=stool, quantity=4, by=None, reason="made more")
 
     response = api.post("/api/v1/orders/", order_body((stool, 9)), format="json", headers=headers)
 
-    assert response.status_code == 409
+    assert refused.status_code == 409
+    assert response.status_code == 201
+    assert "Idempotent-Replayed" not in response.headers
+    assert Order.objects.get().lines.get().quantity == 9
 
 
 def test_a_guest_cancels_with_the_token(api, stool):

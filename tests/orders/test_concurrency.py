@@ -91,3 +91,33 @@ def test_fifty_residents_racing_for_a_made_to_order_shelf_are_limited_by_its_mat
     assert statuses.count(409) == BUYERS - 10
     assert StockBalance.objects.get(material=plywood).available == 0
     assert ledger_matches(plywood)
+
+
+def test_one_buyer_racing_itself_cannot_pass_the_per_buyer_cap(settings):
+    settings.ORDER_MAX_UNITS_PER_PRODUCT = 4
+    stool = make_product(producer=ProducerFactory(), title="Stool")
+    product_stock_receive(product=stool, quantity=40, by=None, reason="made")
+    body = {
+        "lines": [{"product": stool.slug, "quantity": 3}],
+        "contact": {"name": "Hoarder", "email": "hoarder@example.org"},
+        "fulfilment": "pickup",
+        "payment_method": "pay_at_pickup",
+    }
+    barrier = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def buy():
+        try:
+            barrier.wait()
+            statuses.append(APIClient().post("/api/v1/orders/", body, format="json").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buy) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [201] + [409] * 7
+    assert StockBalance.objects.get(material=stool.stock_item).reserved == 3

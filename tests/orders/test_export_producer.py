@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import BillOfMaterialsLine
 from catalog.services.stock import stock_receive
-from orders.models import Payout
-from orders.services import job_accept
+from orders.models import Job, Payout
+from orders.services import job_accept, job_decline
 from producers.models import Membership
 from producers.services import producer_rotate_webhook_secret
 from tests.factories import (
@@ -21,6 +21,7 @@ from tests.factories import (
     UserFactory,
     make_product,
 )
+from tests.orders.conftest import place
 from tests.orders.test_dispatch import make_job
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +129,15 @@ def test_the_export_can_go_to_a_file(tmp_path):
 def test_an_unknown_slug_is_an_error():
     with pytest.raises(CommandError, match="No producer"):
         call_command("export_producer", "nobody", stdout=StringIO())
+
+
+def test_the_export_holds_the_reservations_of_a_job_rerouted_to_the_coop(puzzle):
+    ProducerFactory(name="Second", slug="second", capabilities=["laser_cutting"])
+    declined = place((puzzle, 1)).jobs.get()
+    job_decline(job=declined, by=None, reason="Laser is down")
+    rerouted = Job.objects.get(producer__slug="second")
+
+    _, data = export("second")
+
+    assert [(m["kind"], m["quantity"]) for m in data["stock_ledger"]] == [("reserve", "1.000")]
+    assert data["stock_ledger"][0]["reference"] == f"job-{rerouted.pk}"

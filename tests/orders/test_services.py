@@ -5,7 +5,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from catalog.exceptions import InsufficientStock
+from catalog.exceptions import InsufficientStock, Shortage
 from catalog.models import StockBalance, StockMovement
 from orders import services
 from orders.exceptions import InvalidTransition, ProducerUnavailable
@@ -81,7 +81,16 @@ def test_an_order_that_cannot_be_met_writes_nothing(stool, tote):
     with pytest.raises(InsufficientStock) as error:
         place((tote, 1), (stool, 6))
 
-    assert error.value.extra["lines"] == [{"product": "stool", "requested": 6, "available": "5"}]
+    assert error.value.shortages == [
+        Shortage(
+            requested=Decimal("6"),
+            available=Decimal("5"),
+            product="stool",
+            product_name="Stool",
+            material=stool.stock_item.sku,
+            unit="each",
+        )
+    ]
     assert not Order.objects.exists()
     assert not Job.objects.exists()
     assert StockMovement.objects.count() == movements
@@ -92,12 +101,16 @@ def test_materials_short_for_made_to_order_are_named(shelf):
     with pytest.raises(InsufficientStock) as error:
         place((shelf, 6))
 
-    assert error.value.extra["lines"] == [
-        {
-            "product": "shelf",
-            "requested": 6,
-            "materials": [{"material": "PLY", "needed": "12.000", "available": "10.000"}],
-        }
+    assert error.value.shortages == [
+        Shortage(
+            requested=Decimal("12.000"),
+            available=Decimal("10.000"),
+            product="shelf",
+            product_name="Shelf",
+            material="PLY",
+            material_name="Plywood",
+            unit="sheet",
+        )
     ]
 
 
@@ -457,3 +470,31 @@ def test_the_expire_orders_command_says_how_many_expired(stool):
     call_command("expire_orders", stdout=out)
 
     assert "1 unpaid order(s) expired." in out.getvalue()
+
+
+def test_every_ledger_row_of_a_rerouted_job_names_its_producer(puzzle, plywood):
+    second = laser_coop("Second")
+    order = place((puzzle, 1))
+    services.job_decline(job=order.jobs.get(), by=None, reason="Laser is down")
+    rerouted = order.jobs.get(producer=second)
+    services.job_accept(job=rerouted, by=None)
+    services.job_start(job=rerouted, by=None)
+
+    rows = StockMovement.objects.filter(reference=f"job-{rerouted.pk}")
+
+    assert sorted(rows.values_list("kind", flat=True)) == ["consume", "reserve"]
+    assert {row.producer for row in rows} == {second}
+
+
+def test_a_rerouted_job_is_built_like_a_placed_one(puzzle, plywood):
+    second = laser_coop("Second")
+    order = place((puzzle, 2))
+    declined = order.jobs.get()
+
+    services.job_decline(job=declined, by=None, reason="Laser is down")
+
+    rerouted = order.jobs.get(producer=second)
+    assert rerouted.total == Decimal("36.00")
+    assert Job.objects.get(pk=declined.pk).total == 0
+    assert list(rerouted.transitions.values_list("to_status", "note")) == [("routed", "re-routed")]
+    assert Allocation.objects.get(job=rerouted).quantity == 2

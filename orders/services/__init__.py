@@ -1,0 +1,35 @@
+"""Every write to orders and jobs. Each public function is one transaction.
+
+placement (order_place, confirm_payment) · jobs (a job's moves, declining and
+re-routing) · cancellation (cancel, expire) · allocation (the one way jobs are
+made and their stock held and given back) · inputs (what the services accept).
+"""
+
+from orders.services.cancellation import order_cancel, order_expire, orders_expire
+from orders.services.inputs import Contact
+from orders.services.jobs import (
+    ALLOWED,
+    VERBS,
+    job_accept,
+    job_decline,
+    job_hand_over,
+    job_ready,
+    job_start,
+)
+from orders.services.placement import confirm_payment, order_place
+
+__all__ = [
+    "ALLOWED",
+    "VERBS",
+    "Contact",
+    "confirm_payment",
+    "job_accept",
+    "job_decline",
+    "job_hand_over",
+    "job_ready",
+    "job_start",
+    "order_cancel",
+    "order_expire",
+    "order_place",
+    "orders_expire",
+]

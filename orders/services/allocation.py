@@ -1,0 +1,185 @@
+"""The one way jobs are made, and their stock held and given back.
+
+Placing an order and re-routing a declined job both go through `jobs_create`
+and `jobs_reserve`, so every job is built alike and every ledger row of a job
+(reserve, release, consume) names the job's producer and `job-<id>`.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import replace
+from decimal import Decimal
+
+from django.utils import timezone
+
+from catalog.exceptions import InsufficientStock, Shortage
+from catalog.services.stock import StockLine, stock_release, stock_reserve
+from orders.models import Allocation, Job, JobTransition, Order, OrderLine
+from orders.routing import RoutedLine
+
+J = Job.Status
+
+
+def actor(user):
+    """The user to record, or None for anonymous callers and the system."""
+    return user if user is not None and user.is_authenticated else None
+
+
+def transition(job: Job, to: str, *, by, note: str = "") -> None:
+    """Record a job's move and set its status (the caller saves the job)."""
+    JobTransition.objects.create(
+        job=job, from_status=job.status, to_status=to, by=actor(by), note=note
+    )
+    job.status = to
+
+
+def _due_date(routed: list[RoutedLine]) -> datetime.date:
+    lead = max((r.request.product.lead_time_days for r in routed), default=0)
+    return timezone.localdate() + datetime.timedelta(days=max(lead, 1))
+
+
+def jobs_create(
+    *,
+    order: Order,
+    routed: list[RoutedLine],
+    lines: list[OrderLine],
+    by,
+    dispatched: bool,
+    note: str,
+    why: str = "",
+) -> list[Job]:
+    """One job per producer for these routed lines; each order line goes onto its job.
+
+    `lines[i]` is the order line of `routed[i]`: new (unsaved) lines are written,
+    saved ones (a re-route) are moved. `why` goes before each line's routing
+    reason. Writes the jobs, their first transition and the lines; locks nothing.
+    """
+    groups: dict[int, list[tuple[OrderLine, RoutedLine]]] = defaultdict(list)
+    for line, route in zip(lines, routed, strict=True):
+        groups[route.producer.pk].append((line, route))
+    jobs = Job.objects.bulk_create(
+        [
+            Job(
+                order=order,
+                producer=pairs[0][1].producer,
+                due_date=_due_date([route for _, route in pairs]),
+                routing_reason="\n".join(
+                    dict.fromkeys(
+                        f"{route.request.product.title}: {why}{route.reason}" for _, route in pairs
+                    )
+                ),
+                total=sum((line.line_total for line, _ in pairs), Decimal("0")),
+                dispatched=dispatched,
+            )
+            for pairs in groups.values()
+        ]
+    )
+    JobTransition.objects.bulk_create(
+        [
+            JobTransition(job=job, from_status="", to_status=J.ROUTED, by=actor(by), note=note)
+            for job in jobs
+        ]
+    )
+    for job, pairs in zip(jobs, groups.values(), strict=True):
+        for line, _ in pairs:
+            line.job = job
+    moved = [line for line in lines if line.pk is not None]
+    OrderLine.objects.bulk_create([line for line in lines if line.pk is None])
+    if moved:
+        OrderLine.objects.bulk_update(moved, ["job"])
+    return jobs
+
+
+def jobs_reserve(*, order: Order, jobs: list[Job], routed: list[RoutedLine], by) -> None:
+    """Hold what each job needs: one reservation per job, naming its producer; the allocations.
+
+    Locks the stock balances (through `stock_reserve`). Raises InsufficientStock
+    naming the products when a shelf fell short since routing read it (a race);
+    the caller's transaction then writes nothing.
+    """
+    job_for = {job.producer_id: job for job in jobs}
+    held: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
+    stock_by_job: dict[int, list[StockLine]] = defaultdict(list)
+    routes_by_job: dict[int, list[RoutedLine]] = defaultdict(list)
+    for route in routed:
+        job = job_for[route.producer.pk]
+        routes_by_job[job.pk].append(route)
+        for stock in route.stock:
+            held[(job.pk, stock.material.pk, stock.location.pk)] += stock.quantity
+            stock_by_job[job.pk].append(stock)
+    for job in jobs:
+        if not stock_by_job[job.pk]:
+            continue
+        try:
+            stock_reserve(
+                lines=stock_by_job[job.pk],
+                by=actor(by),
+                reason=f"Order {order.number}",
+                producer=job.producer,
+                reference=f"job-{job.pk}",
+            )
+        except InsufficientStock as error:
+            shortages = _by_product(error.shortages, routes_by_job[job.pk])
+            raise InsufficientStock(
+                "Someone else took it a moment ago: not enough left of "
+                f"{'; '.join(map(str, shortages))}.",
+                shortages=shortages,
+            ) from error
+    Allocation.objects.bulk_create(
+        [
+            Allocation(job_id=job_id, material_id=m, location_id=loc, quantity=qty)
+            for (job_id, m, loc), qty in held.items()
+        ]
+    )
+
+
+def _by_product(shortages: list[Shortage], routes: list[RoutedLine]) -> list[Shortage]:
+    """A shelf's shortage, once per product of the job that wanted it from that shelf."""
+    named = []
+    for shortage in shortages:
+        for route in routes:
+            wanted = sum(
+                (
+                    s.quantity
+                    for s in route.stock
+                    if (s.material.sku, s.location.code) == (shortage.material, shortage.location)
+                ),
+                Decimal("0"),
+            )
+            if wanted:
+                product = route.request.product
+                named.append(
+                    replace(
+                        shortage,
+                        product=product.slug,
+                        product_name=product.title,
+                        material_name=shortage.material_name if product.made_to_order else "",
+                        requested=wanted,
+                    )
+                )
+    return named or shortages
+
+
+def jobs_release(jobs: list[Job], *, by, reason: str) -> None:
+    """Give back what these jobs still hold, one release per job naming its producer.
+
+    Locks the stock balances (through `stock_release`); marks the allocations released.
+    """
+    held = list(
+        Allocation.objects.filter(job__in=jobs, state=Allocation.State.HELD).select_related(
+            "material", "location"
+        )
+    )
+    if not held:
+        return
+    for job in jobs:
+        mine = [a for a in held if a.job_id == job.pk]
+        if mine:
+            stock_release(
+                lines=[StockLine(a.material, a.location, a.quantity) for a in mine],
+                by=actor(by),
+                reason=reason,
+                producer=job.producer,
+                reference=f"job-{job.pk}",
+            )
+    Allocation.objects.filter(pk__in=[a.pk for a in held]).update(state=Allocation.State.RELEASED)
