@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
@@ -432,8 +432,6 @@ def sign_up(request):
 
 @require_POST
 def sign_out(request):
-    from django.contrib.auth import logout
-
     logout(request)
     messages.info(request, "You are signed out.")
     return redirect("frontend:home")

@@ -28,7 +28,7 @@ from catalog.services.images import product_image_add
 from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_receive
 from orders.models import Payment, WebhookDelivery
-from orders.services import Contact, job_accept, job_ready, job_start, order_place
+from orders.services import job_accept, job_ready, job_start
 from producers.models import Membership
 from producers.permissions import forget_roles
 from producers.tokens import api_token_issue
@@ -43,6 +43,7 @@ from tests.factories import (
     StockLocationFactory,
     UserFactory,
     make_product,
+    place,
 )
 from tests.images import jpeg, upload
 
@@ -289,13 +290,7 @@ class Side:
         )
 
     def _order(self, buyer, payment_method="pay_at_pickup"):
-        return order_place(
-            customer=buyer,
-            contact=Contact(name="Keisha Brown", email="keisha@example.org"),
-            lines=[(self.product, 1)],
-            fulfilment="pickup",
-            payment_method=payment_method,
-        )
+        return place((self.product, 1), customer=buyer, payment_method=payment_method)
 
     def markers(self) -> list[str]:
         """What only this co-op's members (and platform staff) may read."""

@@ -22,6 +22,7 @@ from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingRes
 from catalog.lock_objects import balances_for_update
 from catalog.models import Material, StockBalance, StockLocation, StockMovement
 from catalog.services.stock_guards import clean_quantity, require_keeper, require_plausible
+from catalog.tasks import send_low_stock_alert
 from producers.models import Producer
 
 Kind = StockMovement.Kind
@@ -125,8 +126,6 @@ def _check_reorder_points(materials: set[Material]) -> None:
     shared store, one look at which were not yet low, and a conditional update
     per material that actually crosses (rare).
     """
-    from catalog.tasks import send_low_stock_alert
-
     watched = {m.pk: m for m in materials if m.reorder_point > 0}
     if not watched:
         return

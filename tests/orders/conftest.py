@@ -1,23 +1,21 @@
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.test import override_settings
 
 from catalog.models import BillOfMaterialsLine, Product
 from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_receive
-from orders.services import Contact, order_place
-from tests.factories import (
+from tests.factories import (  # noqa: F401  (GUEST and place are used by the tests here)
+    GUEST,
     FabLabFactory,
     MaterialFactory,
     ProducerFactory,
     SharedLocationFactory,
     make_product,
+    place,
 )
 
 MADE_TO_ORDER = Product.Fulfilment.MADE_TO_ORDER
-GUEST = Contact(name="Keisha Brown", email="keisha@example.org", phone="601-555-0142")
 
 
 @pytest.fixture
@@ -85,17 +83,3 @@ def puzzle(plywood):
     product.required_capabilities.set(origin.capabilities.all())
     BillOfMaterialsLine.objects.create(product=product, material=plywood, quantity=1)
     return product
-
-
-def place(*lines, payment_method="pay_at_pickup", customer=None, **kwargs):
-    # Card orders are taken only where Stripe is configured; placing one needs no call to it.
-    stripe_key = settings.STRIPE_SECRET_KEY or "sk_test_placing_only"
-    with override_settings(STRIPE_SECRET_KEY=stripe_key):
-        return order_place(
-            customer=customer,
-            contact=kwargs.pop("contact", GUEST),
-            lines=list(lines),
-            fulfilment=kwargs.pop("fulfilment", "pickup"),
-            payment_method=payment_method,
-            **kwargs,
-        )

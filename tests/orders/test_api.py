@@ -2,8 +2,7 @@ import pytest
 
 from catalog.services.products import product_stock_receive
 from orders.models import Job, Order
-from tests.factories import MembershipFactory, make_product
-from tests.orders.conftest import place
+from tests.factories import MembershipFactory, make_product, place
 
 pytestmark = pytest.mark.django_db
 

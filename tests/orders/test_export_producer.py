@@ -20,8 +20,8 @@ from tests.factories import (
     StockLocationFactory,
     UserFactory,
     make_product,
+    place,
 )
-from tests.orders.conftest import place
 from tests.orders.test_dispatch import make_job
 
 pytestmark = pytest.mark.django_db

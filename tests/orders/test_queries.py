@@ -1,7 +1,6 @@
 import pytest
 
-from tests.factories import MembershipFactory
-from tests.orders.conftest import place
+from tests.factories import MembershipFactory, place
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from catalog.models import StockMovement
 from orders import services
 from orders.exceptions import InvalidInput
 from orders.models import Job, Order
-from tests.factories import make_product
-from tests.orders.conftest import GUEST, place
+from tests.factories import GUEST, make_product, place
 
 pytestmark = pytest.mark.django_db
 

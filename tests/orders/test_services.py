@@ -10,8 +10,7 @@ from catalog.models import StockBalance, StockMovement
 from orders import services
 from orders.exceptions import InvalidTransition, ProducerUnavailable
 from orders.models import Allocation, Job, Order
-from tests.factories import ProducerFactory, StockLocationFactory
-from tests.orders.conftest import place
+from tests.factories import ProducerFactory, StockLocationFactory, place
 
 pytestmark = pytest.mark.django_db
 

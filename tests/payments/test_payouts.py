@@ -11,7 +11,7 @@ from orders import outbox
 from orders.models import OutboxState, Payment, Payout
 from orders.payments.payouts import fund_percent, payouts_release_owed
 from orders.services import job_accept, job_hand_over, job_ready, job_start
-from tests.orders.conftest import place
+from tests.factories import place
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from orders import outbox
 from orders.housekeeping import housekeeping
 from orders.models import Job, Order, OutboxAttempt, OutboxState, Refund
 from orders.services import job_decline, order_cancel
-from tests.factories import ProducerFactory
-from tests.orders.conftest import place
+from tests.factories import ProducerFactory, place
 
 pytestmark = pytest.mark.django_db
 
