@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, JSONObject
 
 from catalog.caching import cached
 from catalog.models import (
+    WIDE_QTY,
     BillOfMaterialsLine,
     Material,
     Product,
@@ -44,7 +45,6 @@ ZERO = Decimal("0")
 THOUSANDTH = Decimal("0.001")
 QTY = DecimalField(max_digits=14, decimal_places=3)
 # Sums over many rows, and quantities times costs, may pass what one column holds.
-WIDE_QTY = DecimalField(max_digits=40, decimal_places=3)
 MONEY = DecimalField(max_digits=40, decimal_places=4)
 
 

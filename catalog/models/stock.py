@@ -14,6 +14,8 @@ QUANTITY = {"max_digits": 14, "decimal_places": 3}
 # The most one shelf may ever be set to hold, whatever the material: sums of many
 # shelves and their costs stay far inside what reads can show.
 MOST_ON_A_SHELF = Decimal("1000000000")
+# The output field of sums over many shelves and months: wide enough for any of them.
+WIDE_QTY = models.DecimalField(max_digits=40, decimal_places=3)
 
 
 class Unit(models.TextChoices):

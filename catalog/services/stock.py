@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, F, Sum
 from django.utils import timezone
 
 from backend.money import format_quantity
@@ -21,13 +20,12 @@ from catalog.caching import catalog_changed
 from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved, Shortage
 from catalog.lock_objects import balances_for_update
 from catalog.models import Material, StockBalance, StockLocation, StockMovement
+from catalog.services.reorder import after_stock_moved
 from catalog.services.stock_guards import clean_quantity, require_keeper, require_plausible
-from catalog.tasks import send_low_stock_alert
 from producers.models import Producer
 
 Kind = StockMovement.Kind
 ZERO = Decimal("0")
-WIDE_QTY = DecimalField(max_digits=40, decimal_places=3)
 
 
 @dataclass(frozen=True)
@@ -119,54 +117,6 @@ def _shortage(line: StockLine, available: Decimal) -> Shortage:
     )
 
 
-def _check_reorder_points(materials: set[Material]) -> None:
-    """Raise one low-stock alert per crossing below the reorder point, not per movement.
-
-    A couple of queries whatever the number of materials: one sum over the
-    shared store, one look at which were not yet low, and a conditional update
-    per material that actually crosses (rare).
-    """
-    watched = {m.pk: m for m in materials if m.reorder_point > 0}
-    if not watched:
-        return
-    # Lock the materials (after their balances, always in this order) so two
-    # movements on different shared shelves cannot both miss the crossing.
-    list(
-        Material.objects.select_for_update(of=("self",))
-        .filter(pk__in=watched)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    rows = (
-        StockBalance.objects.filter(material_id__in=watched, location__shared=True)
-        .order_by()
-        .values("material_id")
-        # As wide as a sum of many shelves can be (see selectors.WIDE_QTY).
-        .annotate(available=Sum(F("on_hand") - F("reserved"), output_field=WIDE_QTY))
-    )
-    available = {row["material_id"]: row["available"] for row in rows}
-    low = {pk for pk, m in watched.items() if available.get(pk, ZERO) < m.reorder_point}
-    if low:
-        newly_low = Material.objects.filter(pk__in=low, low_stock_since__isnull=True)
-        for pk in newly_low.values_list("pk", flat=True):
-            # The conditional update is the gate: exactly one transaction wins it.
-            crossed = Material.objects.filter(pk=pk, low_stock_since__isnull=True).update(
-                low_stock_since=timezone.now()
-            )
-            if crossed:
-                send_low_stock_alert.enqueue(material_id=pk, available=str(available.get(pk, ZERO)))
-    recovered = set(watched) - low
-    if recovered:
-        Material.objects.filter(pk__in=recovered, low_stock_since__isnull=False).update(
-            low_stock_since=None
-        )
-
-
-def _after(movements: list[StockMovement]) -> None:
-    shared = {m.material for m in movements if m.location.shared}
-    _check_reorder_points(shared)
-
-
 def stock_receive(
     *,
     material: Material,
@@ -197,7 +147,7 @@ def stock_receive(
             reason=reason,
             producer=producer,
         )
-        _after([movement])
+        after_stock_moved([movement])
     return movement
 
 
@@ -234,7 +184,7 @@ def stock_draw_down(
             reason=reason,
             producer=producer,
         )
-        _after([movement])
+        after_stock_moved([movement])
     return movement
 
 
@@ -275,7 +225,7 @@ def stock_adjust_to_count(
             reason=reason,
             producer=None,
         )
-        _after([movement])
+        after_stock_moved([movement])
     return movement
 
 
@@ -330,7 +280,7 @@ def stock_transfer(
             reserved=in_balance.reserved,
             **common,
         )
-        _after([out, into])
+        after_stock_moved([out, into])
     return out, into
 
 
@@ -407,7 +357,7 @@ def _move_lines(
             }
             entries.append((balance, {**change, **common}))
         movements = _record_many(entries)
-        _after(movements)
+        after_stock_moved(movements)
     return movements
 
 
