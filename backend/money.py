@@ -3,6 +3,8 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+# Every amount of money in the database: up to ten billion dollars, in cents.
+MONEY = {"max_digits": 12, "decimal_places": 2}
 THOUSANDTH = Decimal("0.001")
 
 
