@@ -33,6 +33,14 @@ class _Form(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put a service's ValidationError next to the field it names, or on top."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error)
+
 
 class DeclineForm(_Form):
     reason = forms.CharField(
@@ -57,14 +65,6 @@ class _StoreForm(_Form):
         self.fields["location"].queryset = catalog_selectors.locations_visible_to(user).filter(
             shared=True
         )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's ValidationError next to the field it names, or on top."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error)
 
 
 class DrawdownForm(_StoreForm):

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -137,6 +138,12 @@ def job_action(request, pk: int, action: str):
         extra["reason"] = form.cleaned_data["reason"]
     try:
         service(job=job, by=request.user, **extra)
+    except ValidationError as error:
+        # The service checks what it is given, whatever the form let through.
+        if action != "decline":
+            raise
+        form.add_service_error(error)
+        return _render_board(request, failed=(job.pk, form), status=400)
     except DomainError as error:
         messages.error(request, f"Order {job.order.number}: {error.detail}")
     else:

@@ -12,6 +12,8 @@ from catalog.models import Material, StockBalance, StockMovement
 from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_draw_down, stock_receive, stock_transfer
 from frontend.charts import horizontal_bar_chart
+from frontend.workbench import jobs as jobs_views
+from orders.exceptions import InvalidInput
 from orders.models import Job, JobTransition, WebhookAttempt, WebhookDelivery
 from tests.factories import (
     FabLabFactory,
@@ -328,6 +330,27 @@ def test_an_htmx_decline_without_a_reason_keeps_the_form_open_with_the_error(
     assert "Say why you are declining" in content
     assert f'id="job-{job.pk}-reason_error"' in content
     assert 'aria-invalid="true"' in content
+    job.refresh_from_db()
+    assert job.status == Job.Status.ROUTED
+
+
+def test_a_decline_reason_the_service_refuses_is_shown_beside_the_field(
+    client, woodworker, job, monkeypatch
+):
+    def refuse(**kwargs):
+        raise InvalidInput({"reason": ["Keep the reason to plain words."]})
+
+    monkeypatch.setattr(jobs_views, "job_decline", refuse)
+    monkeypatch.setitem(
+        jobs_views.JOB_ACTIONS, "decline", (refuse, *jobs_views.JOB_ACTIONS["decline"][1:])
+    )
+
+    response = signed_in(client, woodworker).post(action_url(job, "decline"), {"reason": "Laser"})
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Keep the reason to plain words." in content
+    assert f'id="job-{job.pk}-reason_error"' in content
     job.refresh_from_db()
     assert job.status == Job.Status.ROUTED
 
