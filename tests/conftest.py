@@ -6,6 +6,9 @@ from producers.models import Membership
 from tests import tasks_backend
 from tests.factories import FabLabFactory, MembershipFactory, ProducerFactory, UserFactory
 
+# Goods and places shared by several directories, defined once (tests/fixtures.py).
+pytest_plugins = ["tests.fixtures"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` skip, saying why, when the suite runs on SQLite."""

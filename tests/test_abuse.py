@@ -24,7 +24,7 @@ from producers.models import Producer
 from producers.tokens import api_token_issue
 from producers.webhooks import check_webhook_url, is_forbidden_address
 from tests.factories import UserFactory
-from tests.orders.test_dispatch import Receiver, make_job, send
+from tests.orders.receivers import make_job, send
 
 pytestmark = pytest.mark.django_db
 
@@ -68,15 +68,6 @@ def dns(monkeypatch):
 @pytest.fixture
 def production_webhooks(settings):
     settings.WEBHOOKS_ALLOW_PRIVATE = False
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    receiver.start()
-    yield receiver
-    receiver.release.set()
-    receiver.stop()
 
 
 # --- Outbound webhooks: only public addresses ---------------------------------------------

@@ -26,10 +26,7 @@ from orders.models import (
     WebhookDelivery,
 )
 from orders.services import allocation
-
-# Fixtures: a stock product (stool) and one made to order from shared plywood (shelf).
-from tests.orders.conftest import plywood, shared_store, shelf, stool, woodshop  # noqa: F401
-from tests.orders.test_dispatch import Receiver, make_job, send
+from tests.orders.receivers import Receiver, make_job, send
 
 pytestmark = pytest.mark.slow
 

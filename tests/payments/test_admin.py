@@ -1,7 +1,6 @@
 import pytest
 
-from tests.factories import UserFactory
-from tests.payments.test_payouts import hand_over
+from tests.factories import UserFactory, hand_over
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,7 @@
 """Opening Stripe's payment page for a card order, through the real library and the fake Stripe."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -8,7 +9,8 @@ from django.utils import timezone
 from orders import stripe_client
 from orders.models import IdempotencyRecord, Order, Payment
 from orders.payments.checkout import PAYMENT_GRACE, session_expiry
-from tests.payments.conftest import stripe_event
+from tests.factories import make_stocked_product
+from tests.payments.stripe_events import stripe_event
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,8 @@ def test_placing_a_card_order_answers_with_stripes_payment_page(api, stool, fake
     assert response.json()["status"] == "pending_payment"
 
 
-def test_the_session_lists_each_line_with_its_price_in_cents(api, stool, tote, fake_stripe):
+def test_the_session_lists_each_line_with_its_price_in_cents(api, stool, sewing, fake_stripe):
+    tote = make_stocked_product(producer=sewing, title="Tote", price=Decimal("28.45"))
     post_order(api, card_order_body((stool, 2), (tote, 1)))
 
     form = session_request(fake_stripe).form

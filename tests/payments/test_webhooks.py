@@ -9,7 +9,7 @@ from django.db.models import Sum
 from catalog.models import StockBalance
 from orders.models import Order, Payment, Refund, StripeEvent
 from orders.services import order_expire
-from tests.payments.conftest import WEBHOOK_URL, sign, stripe_event
+from tests.payments.stripe_events import WEBHOOK_URL, sign, stripe_event
 
 pytestmark = pytest.mark.django_db
 
