@@ -137,6 +137,18 @@ def make_stocked_product(*, quantity: int = 5, **fields) -> Product:
     return product
 
 
+def order_body(*lines, **extra) -> dict:
+    """The JSON body with which the guest orders through the API: `lines` are
+    (product, quantity) pairs; `extra` adds or replaces fields."""
+    return {
+        "contact": {"name": GUEST.name, "email": GUEST.email, "phone": GUEST.phone},
+        "fulfilment": "pickup",
+        "payment_method": "pay_at_pickup",
+        "lines": [{"product": product.slug, "quantity": quantity} for product, quantity in lines],
+        **extra,
+    }
+
+
 def place(*lines, payment_method="pay_at_pickup", customer=None, **kwargs):
     """An order placed through `order_place`: `lines` are (product, quantity) pairs."""
     # Card orders are taken only where Stripe is configured; placing one needs no call to it.

@@ -104,6 +104,13 @@ def puzzle(plywood):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded pictures land in the test's own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def receiver():
     """A co-op's webhook endpoint listening on 127.0.0.1 for the length of the test."""
     receiver = Receiver()

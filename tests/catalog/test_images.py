@@ -2,7 +2,6 @@
 
 import io
 import os
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from tests.images import (
     BLUE,
     GPS,
     RED,
+    cutting_board,
     encode,
     files_in,
     gps_exif,
@@ -31,11 +31,8 @@ from tests.images import (
     upload,
 )
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+# Every test stores pictures in its own temporary MEDIA_ROOT.
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def opened(data: bytes) -> Image.Image:
@@ -46,16 +43,6 @@ def refusal(data: bytes, **kwargs) -> str:
     with pytest.raises(ValidationError) as caught:
         prepare_image(upload(data, **kwargs))
     return " ".join(caught.value.message_dict["image"])
-
-
-def cutting_board(producer, **fields) -> Product:
-    defaults = {
-        "title": "Cutting board",
-        "slug": "cutting-board",
-        "price": "25.00",
-        "status": "published",
-    }
-    return Product.objects.create(producer=producer, **{**defaults, **fields})
 
 
 # --- Metadata ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from orders import stripe_client
+from orders.api import views
 from orders.models import IdempotencyRecord, Order, Payment
 from orders.payments.checkout import PAYMENT_GRACE, session_expiry
 from tests.factories import make_stocked_product
@@ -258,8 +259,6 @@ def test_a_replayed_request_gets_the_same_page_without_asking_stripe_again(api, 
 def test_a_crash_before_stripe_answered_is_resumed_by_a_retry_with_the_same_key(
     api, stool, fake_stripe, monkeypatch, resident
 ):
-    from orders.api import views
-
     # Signed in: a crash sends no answer, so a guest would hold no proof of its key
     # and its retry would come back without the order's secrets.
     api.as_user(resident)

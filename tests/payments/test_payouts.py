@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from orders import outbox
+from orders import outbox, stripe_client
 from orders.models import OutboxState, Payment, Payout
 from orders.payments.payouts import fund_percent, payouts_release_owed
 from tests.factories import hand_over, make_stocked_product, place
@@ -137,8 +137,6 @@ def test_a_failed_transfer_is_retried_with_the_same_key_into_one_transfer(
 def test_a_transfer_stripe_answers_late_is_made_once(
     stool, paid_card_order, fake_stripe, monkeypatch
 ):
-    from orders import stripe_client
-
     order = paid_card_order((stool, 1))
     monkeypatch.setattr(stripe_client, "TIMEOUT_SECONDS", (2.0, 0.3))
     fake_stripe.stall(1)
