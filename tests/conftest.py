@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -6,11 +8,12 @@ from producers.models import Membership
 from tests import tasks_backend
 from tests.factories import FabLabFactory, MembershipFactory, ProducerFactory, UserFactory
 
+# Goods and places shared by several directories, defined once (tests/fixtures.py).
+pytest_plugins = ["tests.fixtures"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` skip, saying why, when the suite runs on SQLite."""
-    from django.conf import settings
-
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" in engine:
         return
@@ -26,8 +29,6 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters and cached reads must not leak from one test to the next."""
-    from django.core.cache import cache
-
     cache.clear()
 
 

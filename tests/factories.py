@@ -6,8 +6,15 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from catalog.models import Category, Material, Product, StockLocation, Unit
-from catalog.services.products import product_create
-from orders.services import Contact, order_place
+from catalog.services.products import product_create, product_stock_receive
+from orders.services import (
+    Contact,
+    job_accept,
+    job_hand_over,
+    job_ready,
+    job_start,
+    order_place,
+)
 from producers.models import Capability, Membership, Producer
 
 # The guest who places the orders of the tests that do not care who buys.
@@ -123,6 +130,25 @@ def make_product(**fields) -> Product:
     return product_create(**fields)
 
 
+def make_stocked_product(*, quantity: int = 5, **fields) -> Product:
+    """A finished product with `quantity` made and on the shelf."""
+    product = make_product(**fields)
+    product_stock_receive(product=product, quantity=quantity, by=None, reason="made")
+    return product
+
+
+def order_body(*lines, **extra) -> dict:
+    """The JSON body with which the guest orders through the API: `lines` are
+    (product, quantity) pairs; `extra` adds or replaces fields."""
+    return {
+        "contact": {"name": GUEST.name, "email": GUEST.email, "phone": GUEST.phone},
+        "fulfilment": "pickup",
+        "payment_method": "pay_at_pickup",
+        "lines": [{"product": product.slug, "quantity": quantity} for product, quantity in lines],
+        **extra,
+    }
+
+
 def place(*lines, payment_method="pay_at_pickup", customer=None, **kwargs):
     """An order placed through `order_place`: `lines` are (product, quantity) pairs."""
     # Card orders are taken only where Stripe is configured; placing one needs no call to it.
@@ -136,3 +162,10 @@ def place(*lines, payment_method="pay_at_pickup", customer=None, **kwargs):
             payment_method=payment_method,
             **kwargs,
         )
+
+
+def hand_over(job):
+    """Move a job through accepted, started and ready to handed over, as its co-op would."""
+    for move in (job_accept, job_start, job_ready, job_hand_over):
+        job = move(job=job, by=None)
+    return job

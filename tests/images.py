@@ -7,6 +7,8 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
+from catalog.models import Product
+
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 GPS = ExifTags.IFD.GPSInfo
 
@@ -54,3 +56,14 @@ def gps_exif() -> Image.Exif:
 
 def files_in(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def cutting_board(producer, **fields) -> Product:
+    """A published product to hang pictures on, made straight in the ORM."""
+    defaults = {
+        "title": "Cutting board",
+        "slug": "cutting-board",
+        "price": "25.00",
+        "status": "published",
+    }
+    return Product.objects.create(producer=producer, **{**defaults, **fields})

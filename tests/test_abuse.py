@@ -2,6 +2,7 @@
 orders and passwords, forged cross-site writes, oversized bodies, and what the
 browser is told about every response."""
 
+import ipaddress
 import json
 import os
 import secrets
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from django.views.static import serve
@@ -19,12 +21,14 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from backend import sign_in_limit
+from catalog.services.images import product_image_add
 from orders.models import WebhookDelivery
 from producers.models import Producer
 from producers.tokens import api_token_issue
 from producers.webhooks import check_webhook_url, is_forbidden_address
-from tests.factories import UserFactory
-from tests.orders.test_dispatch import Receiver, make_job, send
+from tests.factories import ProducerFactory, UserFactory
+from tests.images import cutting_board, jpeg
+from tests.orders.receivers import make_job, send
 
 pytestmark = pytest.mark.django_db
 
@@ -68,15 +72,6 @@ def dns(monkeypatch):
 @pytest.fixture
 def production_webhooks(settings):
     settings.WEBHOOKS_ALLOW_PRIVATE = False
-
-
-@pytest.fixture
-def receiver():
-    receiver = Receiver()
-    receiver.start()
-    yield receiver
-    receiver.release.set()
-    receiver.stop()
 
 
 # --- Outbound webhooks: only public addresses ---------------------------------------------
@@ -175,8 +170,6 @@ def test_a_name_that_stops_resolving_is_a_failed_attempt_to_retry(production_web
 
 
 def test_metadata_addresses_are_forbidden_by_name():
-    import ipaddress
-
     assert is_forbidden_address(ipaddress.ip_address("169.254.169.254"))
     assert is_forbidden_address(ipaddress.ip_address("fd00:ec2::254"))
     assert not is_forbidden_address(ipaddress.ip_address("93.184.216.34"))
@@ -630,12 +623,6 @@ def test_stored_pictures_are_served_as_images_in_debug(tmp_path, name, content_t
 
 
 def test_an_upload_named_html_is_stored_under_the_format_it_was_re_encoded_to(settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from catalog.services.images import product_image_add
-    from tests.catalog.test_product_images_api import cutting_board, jpeg
-    from tests.factories import ProducerFactory
-
     settings.MEDIA_ROOT = tmp_path
     product = cutting_board(ProducerFactory())
     upload = SimpleUploadedFile("page.html", jpeg(), content_type="text/html")

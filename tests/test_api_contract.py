@@ -12,7 +12,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
 
 from backend.fields import StrictDecimalField
-from tests.factories import MaterialFactory, UserFactory
+from tests.factories import MaterialFactory, UserFactory, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -72,8 +72,6 @@ def test_members_and_bom_advertise_no_filters(schema, path):
 
 
 def test_a_filter_sent_to_the_bom_changes_nothing(api):
-    from tests.factories import make_product
-
     product = make_product()
 
     response = api.get(f"/api/v1/products/{product.slug}/bom/", {"status": "draft"})

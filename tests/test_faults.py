@@ -26,23 +26,12 @@ from orders.models import (
     WebhookDelivery,
 )
 from orders.services import allocation
-
-# Fixtures: a stock product (stool) and one made to order from shared plywood (shelf).
-from tests.orders.conftest import plywood, shared_store, shelf, stool, woodshop  # noqa: F401
-from tests.orders.test_dispatch import Receiver, make_job, send
+from tests.factories import order_body
+from tests.orders.receivers import Receiver, make_job, send
 
 pytestmark = pytest.mark.slow
 
 ORDERS = "/api/v1/orders/"
-
-
-def order_body(*lines):
-    return {
-        "contact": {"name": "Keisha Brown", "email": "keisha@example.org", "phone": "601-555-0142"},
-        "fulfilment": "pickup",
-        "payment_method": "pay_at_pickup",
-        "lines": [{"product": slug, "quantity": quantity} for slug, quantity in lines],
-    }
 
 
 def balances():
@@ -72,8 +61,9 @@ def written():
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("stool", "shelf")
-def test_a_database_error_half_way_through_placing_an_order_writes_nothing(api, monkeypatch):
+def test_a_database_error_half_way_through_placing_an_order_writes_nothing(
+    api, monkeypatch, stool, shelf
+):
     before, stock_before = written(), balances()
     calls = []
 
@@ -86,7 +76,7 @@ def test_a_database_error_half_way_through_placing_an_order_writes_nothing(api, 
 
     response = api.post(
         ORDERS,
-        order_body(("stool", 1), ("shelf", 1)),
+        order_body((stool, 1), (shelf, 1)),
         format="json",
         headers={"Idempotency-Key": "db-error-1"},
     )
@@ -100,8 +90,9 @@ def test_a_database_error_half_way_through_placing_an_order_writes_nothing(api, 
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("stool", "shelf")
-def test_the_same_request_retried_after_a_database_error_places_one_order(api, monkeypatch):
+def test_the_same_request_retried_after_a_database_error_places_one_order(
+    api, monkeypatch, stool, shelf
+):
     original = Allocation.objects.bulk_create
     failures = []
 
@@ -112,7 +103,7 @@ def test_the_same_request_retried_after_a_database_error_places_one_order(api, m
         return original(objs, *args, **kwargs)
 
     monkeypatch.setattr(Allocation.objects, "bulk_create", fail_once)
-    body, key = order_body(("stool", 1), ("shelf", 1)), {"Idempotency-Key": "db-error-2"}
+    body, key = order_body((stool, 1), (shelf, 1)), {"Idempotency-Key": "db-error-2"}
     assert api.post(ORDERS, body, format="json", headers=key).status_code == 503
 
     retried = api.post(ORDERS, body, format="json", headers=key)
@@ -149,8 +140,9 @@ def _kill_backend(pid: int) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("stool", "shelf")
-def test_a_connection_killed_mid_checkout_answers_503_and_writes_nothing(api, monkeypatch):
+def test_a_connection_killed_mid_checkout_answers_503_and_writes_nothing(
+    api, monkeypatch, stool, shelf
+):
     reserve = allocation.stock_reserve
     killed = []
 
@@ -170,7 +162,7 @@ def test_a_connection_killed_mid_checkout_answers_503_and_writes_nothing(api, mo
     try:
         response = api.post(
             ORDERS,
-            order_body(("stool", 1), ("shelf", 1)),
+            order_body((stool, 1), (shelf, 1)),
             format="json",
             headers={"Idempotency-Key": "killed-1"},
         )
@@ -187,7 +179,7 @@ def test_a_connection_killed_mid_checkout_answers_503_and_writes_nothing(api, mo
     monkeypatch.setattr(allocation, "stock_reserve", reserve)
     retried = api.post(
         ORDERS,
-        order_body(("stool", 1), ("shelf", 1)),
+        order_body((stool, 1), (shelf, 1)),
         format="json",
         headers={"Idempotency-Key": "killed-1"},
     )

@@ -1,6 +1,7 @@
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,6 @@ def test_unknown_api_route_answers_json_404(client):
 
 
 def test_the_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
-    from django.core.management import call_command
-
     target = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
 

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from catalog.models import Material, StockBalance, StockLocation, StockMovement, Unit
 from catalog.services.stock import StockLine, stock_draw_down, stock_receive, stock_reserve
@@ -464,8 +465,6 @@ def usage(plywood, shared, coop, other_coop):
 def test_usage_report_shows_fablab_staff_every_producers_use_and_cost(
     api, technician, usage, coop, other_coop
 ):
-    from django.utils import timezone
-
     month = timezone.localdate().strftime("%Y-%m")
     response = api.as_user(technician).get(f"/api/v1/reports/materials-usage/?month={month}")
 

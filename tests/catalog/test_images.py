@@ -2,14 +2,16 @@
 
 import io
 import os
-from pathlib import Path
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
 from PIL import ExifTags, Image, ImageCms
+from PIL.PngImagePlugin import PngInfo
 
+from catalog.admin_images import ProductImageInline
 from catalog.images import MAX_UPLOAD_BYTES, prepare_image
 from catalog.models import Product, ProductImage
 from catalog.services.images import (
@@ -18,10 +20,12 @@ from catalog.services.images import (
     product_image_update,
     rendition_urls,
 )
+from tests.factories import UserFactory
 from tests.images import (
     BLUE,
     GPS,
     RED,
+    cutting_board,
     encode,
     files_in,
     gps_exif,
@@ -31,11 +35,8 @@ from tests.images import (
     upload,
 )
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+# Every test stores pictures in its own temporary MEDIA_ROOT.
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def opened(data: bytes) -> Image.Image:
@@ -46,16 +47,6 @@ def refusal(data: bytes, **kwargs) -> str:
     with pytest.raises(ValidationError) as caught:
         prepare_image(upload(data, **kwargs))
     return " ".join(caught.value.message_dict["image"])
-
-
-def cutting_board(producer, **fields) -> Product:
-    defaults = {
-        "title": "Cutting board",
-        "slug": "cutting-board",
-        "price": "25.00",
-        "status": "published",
-    }
-    return Product.objects.create(producer=producer, **{**defaults, **fields})
 
 
 # --- Metadata ------------------------------------------------------------------------
@@ -104,8 +95,6 @@ def test_an_icc_profile_is_left_behind():
 
 
 def test_png_text_chunks_are_left_behind():
-    from PIL.PngImagePlugin import PngInfo
-
     info = PngInfo()
     info.add_text("Author", "Jane Maker, 123 Main St")
     source = png(mode="RGBA", color=(0, 0, 0, 0), pnginfo=info)
@@ -410,16 +399,10 @@ def test_rendition_urls_give_each_renditions_url_width_and_height(coop):
 
 @pytest.fixture
 def superuser():
-    from tests.factories import UserFactory
-
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
 
 
 def admin_formset(product, superuser, rf, data=None, files=None):
-    from django.contrib import admin
-
-    from catalog.admin_images import ProductImageInline
-
     request = rf.post("/")
     request.user = superuser
     formset_class = ProductImageInline(Product, admin.site).get_formset(request, product)
@@ -489,10 +472,6 @@ def test_deleting_a_picture_in_the_admin_removes_its_files(
 
 @pytest.mark.django_db
 def test_the_product_admin_page_shows_the_pictures(client, coop, superuser, monkeypatch):
-    from django.contrib import admin
-
-    from catalog.admin_images import ProductImageInline
-
     # Whether or not the product admin lists the inline yet, render the page with it.
     product_admin = admin.site._registry[Product]
     others = [i for i in product_admin.inlines if i is not ProductImageInline]

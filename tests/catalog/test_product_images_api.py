@@ -1,31 +1,14 @@
 """`/api/v1/products/<slug>/images/`: members of the producer upload and manage pictures."""
 
-from pathlib import Path
-
 import pytest
 from PIL import ExifTags, Image
 
 from catalog.models import Product, ProductImage
 from catalog.services.images import product_image_add
-from tests.images import encode, files_in, jpeg, truncated_jpeg, upload
+from tests.images import cutting_board, encode, files_in, jpeg, truncated_jpeg, upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def cutting_board(producer, **fields) -> Product:
-    defaults = {
-        "title": "Cutting board",
-        "slug": "cutting-board",
-        "price": "25.00",
-        "status": "published",
-    }
-    return Product.objects.create(producer=producer, **{**defaults, **fields})
+# Every test stores pictures in its own temporary MEDIA_ROOT.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def images_url(product: Product) -> str:

@@ -2,10 +2,15 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from rest_framework import serializers
 
+from catalog import selectors
+from catalog.api.product_serializers import ProductSerializer
 from catalog.exceptions import InsufficientStock
 from catalog.models import BillOfMaterialsLine, Product, StockBalance
+from catalog.selectors import product_search
 from catalog.services.products import finished_goods_location, product_stock_receive
 from catalog.services.stock import StockLine, stock_receive, stock_reserve
 from tests.factories import (
@@ -149,8 +154,6 @@ def test_search_ranks_the_better_match_first(api, coop):
 
 @pytest.mark.postgres
 def test_search_uses_the_gin_index(coop):
-    from catalog.selectors import product_search
-
     for n in range(30):
         make_product(producer=coop, title=f"Stool {n}")
     with connection.cursor() as cursor:
@@ -560,12 +563,6 @@ def test_thirty_buyers_racing_for_the_last_ten_stools_get_exactly_ten():
 @pytest.mark.parametrize("fulfilment", [Product.Fulfilment.STOCK, MADE_TO_ORDER])
 def test_the_list_shape_matches_the_declared_serializer_fields(coop, fulfilment):
     """The list builds its rows by hand for speed; DRF's field walk must agree with it."""
-    from django.contrib.auth.models import AnonymousUser
-    from rest_framework import serializers
-
-    from catalog import selectors
-    from catalog.api.product_serializers import ProductSerializer
-
     product = make_product(
         producer=coop, title="Stool", category=CategoryFactory(), fulfilment=fulfilment
     )

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -126,8 +127,6 @@ def test_a_second_receipt_adds_to_the_same_balance(material, location):
 
 
 def test_an_anonymous_user_is_recorded_as_nobody(material, location):
-    from django.contrib.auth.models import AnonymousUser
-
     movement = receive(material, location, "1", by=AnonymousUser())
 
     movement.refresh_from_db()

@@ -6,6 +6,20 @@ from pathlib import Path
 
 import pytest
 
+from catalog.models import Product
+from catalog.services.products import product_stock_receive
+from catalog.services.stock import stock_receive
+from tests.factories import (
+    CategoryFactory,
+    FabLabFactory,
+    MaterialFactory,
+    MembershipFactory,
+    ProducerFactory,
+    SharedLocationFactory,
+    UserFactory,
+    make_product,
+)
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,28 +61,8 @@ def browser_context_args(browser_context_args, width):
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def network(media):
     """Two co-ops with goods, a Fab Lab with a shared store, and the people who use them."""
-    from catalog.models import Product
-    from catalog.services.products import product_stock_receive
-    from catalog.services.stock import stock_receive
-    from tests.factories import (
-        CategoryFactory,
-        FabLabFactory,
-        MaterialFactory,
-        MembershipFactory,
-        ProducerFactory,
-        SharedLocationFactory,
-        UserFactory,
-        make_product,
-    )
-
     fablab = FabLabFactory(name="Community Fab Lab")
     shared = SharedLocationFactory(producer=fablab, code="fablab-rack", name="Sheet rack")
     plywood = MaterialFactory(sku="PLY-BIRCH-3MM", name="Birch plywood 3 mm")
@@ -114,18 +108,3 @@ def network(media):
         "technician": person("tasha", fablab),
         "resident": person("keisha"),
     }
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base_url}/")
-
-
-def assert_accessible(page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page)
-    assert result.violations_count == 0, result.generate_report()

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orders.models import Order
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

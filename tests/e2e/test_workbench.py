@@ -4,21 +4,20 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from catalog.models import StockBalance
+from catalog.models import Product, StockBalance
 from orders.models import Job
-from orders.services import Contact, order_place
-from tests.e2e.conftest import assert_accessible, sign_in
+from orders.services import order_place
+from tests.e2e.browser import assert_accessible, sign_in
+from tests.factories import GUEST
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def order(network):
-    from catalog.models import Product
-
     return order_place(
         customer=network["resident"],
-        contact=Contact(name="Keisha Brown", email="keisha@example.org", phone="601-555-0142"),
+        contact=GUEST,
         lines=[(Product.objects.get(slug="walnut-cutting-board"), 1)],
         fulfilment="pickup",
         payment_method="pay_at_pickup",

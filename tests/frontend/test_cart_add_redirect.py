@@ -2,17 +2,7 @@
 
 import pytest
 
-from catalog.services.products import product_stock_receive
-from tests.factories import make_product
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def stool():
-    product = make_product(title="Stool", slug="stool")
-    product_stock_receive(product=product, quantity=5, by=None, reason="made")
-    return product
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from catalog.models import Material, StockBalance, StockMovement
 from catalog.services.products import product_stock_receive
-from catalog.services.stock import stock_draw_down, stock_receive, stock_transfer
+from catalog.services.stock import (
+    StockLine,
+    stock_draw_down,
+    stock_receive,
+    stock_reserve,
+    stock_transfer,
+)
 from frontend.charts import horizontal_bar_chart
 from frontend.workbench import jobs as jobs_views
 from orders.exceptions import InvalidInput
@@ -542,8 +548,6 @@ def test_fablab_staff_record_receipts_and_counts(client, technician, plywood, st
 def test_a_count_below_what_jobs_hold_is_refused_next_to_the_field(
     client, technician, woodshop, plywood, store
 ):
-    from catalog.services.stock import StockLine, stock_reserve
-
     stock_reserve(lines=[StockLine(plywood, store, Decimal("4"))], by=None, reason="Job")
     response = signed_in(client, technician).post(
         "/workbench/store/count/",

@@ -2,23 +2,9 @@ import pytest
 
 from catalog.services.products import product_stock_receive
 from orders.models import Job, Order
-from tests.factories import MembershipFactory, make_product, place
+from tests.factories import MembershipFactory, make_product, order_body, place
 
 pytestmark = pytest.mark.django_db
-
-GUEST_ORDER = {
-    "contact": {"name": "Keisha Brown", "email": "keisha@example.org", "phone": "601-555-0142"},
-    "fulfilment": "pickup",
-    "payment_method": "pay_at_pickup",
-}
-
-
-def order_body(*lines, **extra):
-    return {
-        **GUEST_ORDER,
-        "lines": [{"product": p.slug, "quantity": q} for p, q in lines],
-        **extra,
-    }
 
 
 def test_a_guest_places_an_order_and_gets_its_token_once(api, stool):

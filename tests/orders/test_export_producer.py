@@ -22,7 +22,7 @@ from tests.factories import (
     make_product,
     place,
 )
-from tests.orders.test_dispatch import make_job
+from tests.orders.receivers import make_job
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from orders.models import Order
-from tests.factories import UserFactory
-from tests.orders.test_api import order_body
+from tests.factories import UserFactory, order_body
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from orders import services
 from orders.exceptions import OrderLimitExceeded
 from orders.models import Order
 from orders.services import Contact
-from tests.factories import UserFactory, place
-from tests.orders.test_api import order_body
+from tests.factories import UserFactory, order_body, place
 
 pytestmark = pytest.mark.django_db
 

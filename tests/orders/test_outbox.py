@@ -14,7 +14,7 @@ from django.utils import timezone
 from orders import emails, outbox
 from orders.models import Email, OutboxAttempt, OutboxState, Payout
 from tests.factories import ProducerFactory
-from tests.orders.test_dispatch import CUSTOMER_EMAIL, make_job, manager_of
+from tests.orders.receivers import CUSTOMER_EMAIL, make_job, manager_of
 
 DEFERRING = {
     "default": {

@@ -1,16 +1,30 @@
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.exceptions import InsufficientStock, Shortage
 from catalog.models import StockBalance, StockMovement
+from catalog.services.products import product_stock_receive
+from catalog.services.stock import stock_receive
 from orders import services
 from orders.exceptions import InvalidTransition, ProducerUnavailable
+from orders.housekeeping import housekeeping
 from orders.models import Allocation, Job, Order
-from tests.factories import ProducerFactory, StockLocationFactory, place
+from tests.factories import (
+    MembershipFactory,
+    ProducerFactory,
+    StockLocationFactory,
+    UserFactory,
+    make_product,
+    place,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,8 +209,6 @@ def test_an_open_design_nobody_can_take_is_refused(puzzle):
 
 def test_a_coops_own_shelf_is_used_before_the_shared_store(shelf, woodshop, plywood):
     own = StockLocationFactory(producer=woodshop)
-    from catalog.services.stock import stock_receive
-
     stock_receive(material=plywood, location=own, quantity="4", by=None, reason="in")
 
     order = place((shelf, 2))
@@ -407,17 +419,11 @@ def test_confirming_payment_twice_dispatches_once(stool, mailoutbox):
 def test_placing_costs_the_same_queries_for_one_line_or_many_of_one_producer(
     woodshop, django_assert_num_queries
 ):
-    from catalog.services.products import product_stock_receive
-    from tests.factories import make_product
-
     products = []
     for n in range(6):
         product = make_product(producer=woodshop, title=f"Thing {n}")
         product_stock_receive(product=product, quantity=5, by=None, reason="made")
         products.append(product)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as one:
         place((products[0], 1), payment_method="stripe")
     with CaptureQueriesContext(connection) as many:
@@ -427,8 +433,6 @@ def test_placing_costs_the_same_queries_for_one_line_or_many_of_one_producer(
 
 
 def test_cancelling_a_confirmed_order_tells_the_coop(stool, mailoutbox):
-    from tests.factories import MembershipFactory, UserFactory
-
     MembershipFactory(
         producer=stool.producer, role="manager", user=UserFactory(email="m@example.org")
     )
@@ -442,8 +446,6 @@ def test_cancelling_a_confirmed_order_tells_the_coop(stool, mailoutbox):
 
 
 def test_housekeeping_expires_unpaid_orders(stool):
-    from orders.housekeeping import housekeeping
-
     order = place((stool, 1), payment_method="stripe")
     Order.objects.filter(pk=order.pk).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
@@ -456,10 +458,6 @@ def test_housekeeping_expires_unpaid_orders(stool):
 
 
 def test_the_expire_orders_command_says_how_many_expired(stool):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     order = place((stool, 1), payment_method="stripe")
     Order.objects.filter(pk=order.pk).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)

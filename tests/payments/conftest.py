@@ -1,23 +1,15 @@
-import json
-import time
-import uuid
-from decimal import Decimal
+"""Card payments against a fake Stripe. The goods (stool, tote, puzzle...) are the shared
+fixtures of tests/fixtures.py; Stripe's side of a webhook is in stripe_events.py."""
 
 import pytest
 import stripe
 from django.test import Client
 
-from catalog.services.products import product_stock_receive
 from orders.models import Order
 from orders.payments.checkout import checkout_start
-from tests.factories import ProducerFactory, make_product
-
-# plywood, puzzle and shared_store are fixtures (an open design), used by name in tests.
-from tests.orders.conftest import place, plywood, puzzle, shared_store  # noqa: F401
+from tests.factories import place
 from tests.payments.fake_stripe import FakeStripe
-
-WEBHOOK_SECRET = "whsec_test_community_production"
-WEBHOOK_URL = "/api/v1/payments/stripe/webhook/"
+from tests.payments.stripe_events import WEBHOOK_SECRET, WEBHOOK_URL, sign, stripe_event
 
 
 @pytest.fixture
@@ -38,61 +30,6 @@ def stripe_settings(settings, fake_stripe, monkeypatch):
     monkeypatch.setattr(stripe._http_client.HTTPClient, "INITIAL_DELAY", 0.01)
     monkeypatch.setattr(stripe._http_client.HTTPClient, "MAX_DELAY", 0.02)
     return settings
-
-
-@pytest.fixture
-def woodshop():
-    return ProducerFactory(
-        name="Woodshop",
-        slug="woodshop",
-        capabilities=["woodworking"],
-        stripe_account_id="acct_wood",
-    )
-
-
-@pytest.fixture
-def sewing():
-    """A co-op that has not connected a Stripe account yet."""
-    return ProducerFactory(name="Sewing", slug="sewing", capabilities=["sewing"])
-
-
-@pytest.fixture
-def stool(woodshop):
-    product = make_product(producer=woodshop, title="Stool", price=Decimal("60.00"))
-    product_stock_receive(product=product, quantity=5, by=None, reason="made")
-    return product
-
-
-@pytest.fixture
-def tote(sewing):
-    product = make_product(producer=sewing, title="Tote", price=Decimal("28.45"))
-    product_stock_receive(product=product, quantity=5, by=None, reason="made")
-    return product
-
-
-# --- Stripe's side -----------------------------------------------------------------------
-
-
-def stripe_event(kind: str, obj: dict, *, event_id: str | None = None) -> str:
-    """An event as Stripe sends it: the raw JSON body."""
-    return json.dumps(
-        {
-            "id": event_id or f"evt_test_{uuid.uuid4().hex}",
-            "object": "event",
-            "type": kind,
-            "api_version": stripe.api_version,
-            "created": int(time.time()),
-            "livemode": False,
-            "data": {"object": obj},
-        }
-    )
-
-
-def sign(payload: str, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
-    """The Stripe-Signature header, computed by the library the way Stripe computes it."""
-    return stripe.WebhookSignature.generate_signature_header(
-        payload, secret, timestamp=timestamp if timestamp is not None else int(time.time())
-    )
 
 
 SIGNED = "signed with the test secret, now"

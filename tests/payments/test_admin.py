@@ -1,7 +1,7 @@
 import pytest
 
-from tests.factories import UserFactory
-from tests.payments.test_payouts import hand_over
+from orders.services import order_cancel
+from tests.factories import UserFactory, hand_over
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,6 @@ def test_staff_find_the_payouts_owed_to_coops_without_a_stripe_account(
 
 
 def test_staff_see_a_card_orders_payment_and_refunds_on_its_page(client, stool, paid_card_order):
-    from orders.services import order_cancel
-
     order = paid_card_order((stool, 1))
     order_cancel(order=order, by=None)
     client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))

@@ -1,14 +1,17 @@
 """Opening Stripe's payment page for a card order, through the real library and the fake Stripe."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from orders import stripe_client
+from orders.api import views
 from orders.models import IdempotencyRecord, Order, Payment
 from orders.payments.checkout import PAYMENT_GRACE, session_expiry
-from tests.payments.conftest import stripe_event
+from tests.factories import make_stocked_product
+from tests.payments.stripe_events import stripe_event
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +49,8 @@ def test_placing_a_card_order_answers_with_stripes_payment_page(api, stool, fake
     assert response.json()["status"] == "pending_payment"
 
 
-def test_the_session_lists_each_line_with_its_price_in_cents(api, stool, tote, fake_stripe):
+def test_the_session_lists_each_line_with_its_price_in_cents(api, stool, sewing, fake_stripe):
+    tote = make_stocked_product(producer=sewing, title="Tote", price=Decimal("28.45"))
     post_order(api, card_order_body((stool, 2), (tote, 1)))
 
     form = session_request(fake_stripe).form
@@ -255,8 +259,6 @@ def test_a_replayed_request_gets_the_same_page_without_asking_stripe_again(api, 
 def test_a_crash_before_stripe_answered_is_resumed_by_a_retry_with_the_same_key(
     api, stool, fake_stripe, monkeypatch, resident
 ):
-    from orders.api import views
-
     # Signed in: a crash sends no answer, so a guest would hold no proof of its key
     # and its retry would come back without the order's secrets.
     api.as_user(resident)

@@ -7,21 +7,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from orders import outbox
+from orders import outbox, stripe_client
 from orders.models import OutboxState, Payment, Payout
 from orders.payments.payouts import fund_percent, payouts_release_owed
-from orders.services import job_accept, job_hand_over, job_ready, job_start
-from tests.factories import place
+from tests.factories import hand_over, make_stocked_product, place
 
 pytestmark = pytest.mark.django_db
 
 TRANSFERS = "/v1/transfers"
-
-
-def hand_over(job):
-    for move in (job_accept, job_start, job_ready, job_hand_over):
-        job = move(job=job, by=None)
-    return job
 
 
 def test_a_handed_over_job_is_transferred_to_its_coop_less_the_community_share(
@@ -83,7 +76,8 @@ def test_the_community_share_follows_the_setting(stool, paid_card_order, setting
     assert Payout.objects.get(job=job).community_share == Decimal("7.50")
 
 
-def test_a_coop_without_a_stripe_account_is_recorded_as_owed(tote, paid_card_order, fake_stripe):
+def test_a_coop_without_a_stripe_account_is_recorded_as_owed(sewing, paid_card_order, fake_stripe):
+    tote = make_stocked_product(producer=sewing, title="Tote", price=Decimal("28.45"))
     order = paid_card_order((tote, 1))
 
     job = hand_over(order.jobs.get())
@@ -143,8 +137,6 @@ def test_a_failed_transfer_is_retried_with_the_same_key_into_one_transfer(
 def test_a_transfer_stripe_answers_late_is_made_once(
     stool, paid_card_order, fake_stripe, monkeypatch
 ):
-    from orders import stripe_client
-
     order = paid_card_order((stool, 1))
     monkeypatch.setattr(stripe_client, "TIMEOUT_SECONDS", (2.0, 0.3))
     fake_stripe.stall(1)

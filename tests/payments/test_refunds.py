@@ -10,7 +10,7 @@ from orders import outbox
 from orders.housekeeping import housekeeping
 from orders.models import Job, Order, OutboxAttempt, OutboxState, Refund
 from orders.services import job_decline, order_cancel
-from tests.factories import ProducerFactory, place
+from tests.factories import ProducerFactory, make_stocked_product, place
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,10 @@ def job_of(order, producer) -> Job:
     return order.jobs.get(producer=producer)
 
 
-def test_cancelling_a_paid_card_order_refunds_all_of_it(stool, tote, paid_card_order, fake_stripe):
+def test_cancelling_a_paid_card_order_refunds_all_of_it(
+    stool, sewing, paid_card_order, fake_stripe
+):
+    tote = make_stocked_product(producer=sewing, title="Tote", price=Decimal("28.45"))
     order = paid_card_order((stool, 1), (tote, 1))
 
     order_cancel(order=order, by=None)
@@ -87,8 +90,9 @@ def test_declining_a_job_nobody_else_can_make_refunds_exactly_its_lines(
 
 
 def test_cancelling_after_a_declined_job_refunds_only_the_rest(
-    stool, tote, woodshop, paid_card_order, fake_stripe
+    stool, sewing, woodshop, paid_card_order, fake_stripe
 ):
+    tote = make_stocked_product(producer=sewing, title="Tote", price=Decimal("28.45"))
     order = paid_card_order((stool, 2), (tote, 1))
     job_decline(job=job_of(order, woodshop), by=None, reason="Out of oak")
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Payout
-from tests.payments.test_payouts import hand_over
+from tests.factories import hand_over, make_stocked_product
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +15,10 @@ URL = "/api/v1/reports/community-wealth/"
 
 
 @pytest.fixture
-def handed_over(stool, tote, paid_card_order):
-    """Two stools from the woodshop (paid out) and a tote from the sewing co-op (owed)."""
+def handed_over(stool, sewing, paid_card_order):
+    """Two stools from the woodshop (paid out) and a tote at 28.45 from the sewing co-op
+    (owed): its 5% share, 1.4225, rounds to 1.42."""
+    tote = make_stocked_product(producer=sewing, title="Tote", price=Decimal("28.45"))
     order = paid_card_order((stool, 2), (tote, 1))
     for job in order.jobs.all():
         hand_over(job)

@@ -11,7 +11,7 @@ from django.db import connection
 
 from orders.models import Order, StripeEvent
 from orders.payments import events
-from tests.payments.conftest import stripe_event
+from tests.payments.stripe_events import stripe_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,8 @@ from django.db.models import Sum
 
 from catalog.models import StockBalance
 from orders.models import Order, Payment, Refund, StripeEvent
-from orders.services import order_expire
-from tests.payments.conftest import WEBHOOK_URL, sign, stripe_event
+from orders.services import order_cancel, order_expire
+from tests.payments.stripe_events import WEBHOOK_URL, sign, stripe_event
 
 pytestmark = pytest.mark.django_db
 
@@ -294,8 +294,6 @@ def test_when_stripe_cannot_be_asked_the_event_waits_for_the_next_delivery(
 def test_a_refund_that_failed_at_the_bank_is_recorded_as_failed(
     stool, paid_card_order, fake_stripe, stripe_sender
 ):
-    from orders.services import order_cancel
-
     order = paid_card_order((stool, 1))
     order_cancel(order=order, by=None)
     refund = Refund.objects.get(order=order)

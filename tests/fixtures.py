@@ -1,3 +1,11 @@
+"""The goods and places that tests in several directories share: one set of data.
+
+Loaded for every test through `pytest_plugins` in tests/conftest.py; tests name these
+fixtures as arguments and never import them. A test that depends on a particular value
+(a price with cents, a co-op without a Stripe account) makes that thing itself with the
+factories, so the value is visible in the test.
+"""
+
 from decimal import Decimal
 
 import pytest
@@ -5,26 +13,27 @@ import pytest
 from catalog.models import BillOfMaterialsLine, Product
 from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_receive
-from tests.factories import (  # noqa: F401  (GUEST and place are used by the tests here)
-    GUEST,
+from tests.factories import (
     FabLabFactory,
     MaterialFactory,
     ProducerFactory,
     SharedLocationFactory,
     make_product,
-    place,
 )
+from tests.orders.receivers import Receiver
 
 MADE_TO_ORDER = Product.Fulfilment.MADE_TO_ORDER
 
 
 @pytest.fixture
 def shared_store():
+    """The Fab Lab's shared rack."""
     return SharedLocationFactory(producer=FabLabFactory(), code="shared-rack")
 
 
 @pytest.fixture
 def plywood(shared_store):
+    """10 sheets of plywood on the shared rack."""
     material = MaterialFactory(sku="PLY", name="Plywood")
     stock_receive(material=material, location=shared_store, quantity="10", by=None, reason="in")
     return material
@@ -32,16 +41,24 @@ def plywood(shared_store):
 
 @pytest.fixture
 def woodshop():
-    return ProducerFactory(name="Woodshop", slug="woodshop", capabilities=["woodworking"])
+    """A woodworking co-op with a connected Stripe account (payouts go to `acct_wood`)."""
+    return ProducerFactory(
+        name="Woodshop",
+        slug="woodshop",
+        capabilities=["woodworking"],
+        stripe_account_id="acct_wood",
+    )
 
 
 @pytest.fixture
 def sewing():
+    """A sewing co-op that has not connected a Stripe account yet."""
     return ProducerFactory(name="Sewing", slug="sewing", capabilities=["sewing"])
 
 
 @pytest.fixture
 def stool(woodshop):
+    """5 stools in stock at the woodshop, 60.00 each."""
     product = make_product(producer=woodshop, title="Stool", price=Decimal("60.00"))
     product_stock_receive(product=product, quantity=5, by=None, reason="made")
     return product
@@ -49,6 +66,7 @@ def stool(woodshop):
 
 @pytest.fixture
 def tote(sewing):
+    """5 totes in stock at the sewing co-op, 28.00 each."""
     product = make_product(producer=sewing, title="Tote", price=Decimal("28.00"))
     product_stock_receive(product=product, quantity=5, by=None, reason="made")
     return product
@@ -83,3 +101,20 @@ def puzzle(plywood):
     product.required_capabilities.set(origin.capabilities.all())
     BillOfMaterialsLine.objects.create(product=product, material=plywood, quantity=1)
     return product
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded pictures land in the test's own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def receiver():
+    """A co-op's webhook endpoint listening on 127.0.0.1 for the length of the test."""
+    receiver = Receiver()
+    receiver.start()
+    yield receiver
+    receiver.release.set()
+    receiver.stop()
