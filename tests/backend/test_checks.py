@@ -6,7 +6,7 @@ import pytest
 from django.core import checks
 
 from backend.checks import check_task_backends
-from tests.backend.test_settings import manage
+from tests.backend.processes import manage
 
 QUEUES = ["default", "webhooks", "email"]
 
