@@ -57,7 +57,7 @@ def _answer(component: str, description: str, status: str) -> dict:
 
 
 def add_error_responses(result, generator, request, public):
-    """drf-spectacular postprocessing hook: error components and answers everywhere."""
+    """drf-spectacular postprocessing hook: error components and answers everywhere, and links."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(SCHEMAS)
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
@@ -67,4 +67,182 @@ def add_error_responses(result, generator, request, public):
                 if status in WRITE_ONLY and method not in WRITES:
                     continue
                 operation["responses"].setdefault(status, _answer(component, description, status))
+    return add_links(result)
+
+
+# OpenAPI links: what a client can do next with an answer (drf-spectacular cannot
+# infer them). Each row is (source operationId, status, link name, target
+# operationId, {target parameter: runtime expression}). Clients and the stateful
+# fuzzing (`tests/test_fuzzing_stateful.py`) follow them.
+_SLUG = {"slug": "$response.body#/slug"}
+_ORDER = {"number": "$response.body#/number", "token": "$response.body#/access_token"}
+_FIRST_JOB = {"id": "$response.body#/results/0/id"}
+_FIRST_MOVEMENT = {"id": "$response.body#/movements/0/id"}
+_STOCK_WRITES = ("receipts", "adjustments", "drawdowns", "transfers")
+LINKS = [
+    *(
+        ("v1_products_create", "201", name, target, _SLUG)
+        for name, target in [
+            ("GetProduct", "v1_products_retrieve"),
+            ("UpdateProduct", "v1_products_partial_update"),
+            ("DeleteProduct", "v1_products_destroy"),
+            ("GetBillOfMaterials", "v1_products_bom_list"),
+            ("SetBillOfMaterials", "v1_products_bom_update"),
+            ("GetProductStock", "v1_products_stock_retrieve"),
+            ("ReceiveProductStock", "v1_products_stock_create"),
+            ("ListProductImages", "v1_products_images_list"),
+        ]
+    ),
+    (
+        "v1_products_list",
+        "200",
+        "GetFirstProduct",
+        "v1_products_retrieve",
+        {"slug": "$response.body#/results/0/slug"},
+    ),
+    *(
+        ("v1_orders_create", "201", name, target, _ORDER)
+        for name, target in [
+            ("GetOrder", "v1_orders_retrieve"),
+            ("CancelOrder", "v1_orders_cancel_create"),
+            ("CheckOutOrder", "v1_orders_checkout_create"),
+        ]
+    ),
+    (
+        "v1_orders_list",
+        "200",
+        "GetFirstOrder",
+        "v1_orders_retrieve",
+        {"number": "$response.body#/results/0/number"},
+    ),
+    ("v1_jobs_list", "200", "GetFirstJob", "v1_jobs_retrieve", _FIRST_JOB),
+    *(
+        ("v1_jobs_list", "200", f"{verb}FirstJob", f"v1_jobs_{action}_create", _FIRST_JOB)
+        for verb, action in [
+            ("Accept", "accept"),
+            ("Decline", "decline"),
+            ("Start", "start"),
+            ("Ready", "ready"),
+            ("HandOver", "hand_over"),
+        ]
+    ),
+    *(
+        (
+            "v1_jobs_retrieve",
+            "200",
+            f"{verb}Job",
+            f"v1_jobs_{action}_create",
+            {"id": "$request.path.id"},
+        )
+        for verb, action in [
+            ("Accept", "accept"),
+            ("Decline", "decline"),
+            ("Start", "start"),
+            ("Ready", "ready"),
+            ("HandOver", "hand_over"),
+        ]
+    ),
+    *(
+        (
+            f"v1_stock_{kind}_create",
+            "201",
+            "GetMovement",
+            "v1_stock_movements_retrieve",
+            _FIRST_MOVEMENT,
+        )
+        for kind in _STOCK_WRITES
+    ),
+    *(
+        (
+            f"v1_stock_{kind}_create",
+            "201",
+            "ListMaterialMovements",
+            "v1_stock_movements_list",
+            {"material": "$response.body#/movements/0/material"},
+        )
+        for kind in _STOCK_WRITES
+    ),
+    ("v1_auth_token_create", "200", "ListTokens", "v1_auth_tokens_list", {}),
+    (
+        "v1_auth_token_create",
+        "200",
+        "RevokeToken",
+        "v1_auth_tokens_destroy",
+        {"id": "$response.body#/id"},
+    ),
+    (
+        "v1_auth_tokens_list",
+        "200",
+        "RevokeFirstToken",
+        "v1_auth_tokens_destroy",
+        {"id": "$response.body#/0/id"},
+    ),
+    (
+        "v1_materials_create",
+        "201",
+        "GetMaterial",
+        "v1_materials_retrieve",
+        {"sku": "$response.body#/sku"},
+    ),
+    (
+        "v1_materials_create",
+        "201",
+        "UpdateMaterial",
+        "v1_materials_partial_update",
+        {"sku": "$response.body#/sku"},
+    ),
+    (
+        "v1_stock_locations_create",
+        "201",
+        "GetStockLocation",
+        "v1_stock_locations_retrieve",
+        {"code": "$response.body#/code"},
+    ),
+    ("v1_producers_create", "201", "GetProducer", "v1_producers_retrieve", _SLUG),
+    ("v1_producers_create", "201", "UpdateProducer", "v1_producers_partial_update", _SLUG),
+    ("v1_producers_create", "201", "ListMembers", "v1_producers_members_list", _SLUG),
+    (
+        "v1_producers_members_create",
+        "201",
+        "UpdateMember",
+        "v1_producers_members_partial_update",
+        {"slug": "$request.path.slug", "membership_id": "$response.body#/id"},
+    ),
+    (
+        "v1_producers_members_create",
+        "201",
+        "RemoveMember",
+        "v1_producers_members_destroy",
+        {"slug": "$request.path.slug", "membership_id": "$response.body#/id"},
+    ),
+    (
+        "v1_products_images_create",
+        "201",
+        "UpdateImage",
+        "v1_products_images_partial_update",
+        {"slug": "$request.path.slug", "id": "$response.body#/id"},
+    ),
+    (
+        "v1_products_images_create",
+        "201",
+        "DeleteImage",
+        "v1_products_images_destroy",
+        {"slug": "$request.path.slug", "id": "$response.body#/id"},
+    ),
+]
+
+
+def add_links(result: dict) -> dict:
+    """Add `LINKS` to the answers they start from; a link to a missing operation fails."""
+    operations = {
+        operation["operationId"]: operation
+        for path in result.get("paths", {}).values()
+        for operation in path.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    for source, status, name, target, parameters in LINKS:
+        if source not in operations or target not in operations:
+            raise ValueError(f"link {name}: no operation {source} or {target}")
+        answer = operations[source]["responses"][status]
+        answer.setdefault("links", {})[name] = {"operationId": target, "parameters": parameters}
     return result
