@@ -73,161 +73,140 @@ def add_error_responses(result, generator, request, public):
 # OpenAPI links: what a client can do next with an answer (drf-spectacular cannot
 # infer them). Each row is (source operationId, status, link name, target
 # operationId, {target parameter: runtime expression}). Clients and the stateful
-# fuzzing (`tests/test_fuzzing_stateful.py`) follow them.
-_SLUG = {"slug": "$response.body#/slug"}
-_ORDER = {"number": "$response.body#/number", "token": "$response.body#/access_token"}
-_FIRST_JOB = {"id": "$response.body#/results/0/id"}
-_FIRST_MOVEMENT = {"id": "$response.body#/movements/0/id"}
+# fuzzing (`tests/test_fuzzing.py`) follow them.
+def _links(source: str, status: str, parameters: dict, **targets: str) -> list[tuple]:
+    return [(source, status, name, target, parameters) for name, target in targets.items()]
+
+
+_PRODUCT_ACTIONS = {
+    "GetProduct": "v1_products_retrieve",
+    "UpdateProduct": "v1_products_partial_update",
+    "DeleteProduct": "v1_products_destroy",
+    "GetBillOfMaterials": "v1_products_bom_list",
+    "SetBillOfMaterials": "v1_products_bom_update",
+    "GetProductStock": "v1_products_stock_retrieve",
+    "ReceiveProductStock": "v1_products_stock_create",
+    "ListProductImages": "v1_products_images_list",
+    "AddProductImage": "v1_products_images_create",
+}
+_ORDER_ACTIONS = {
+    "GetOrder": "v1_orders_retrieve",
+    "CancelOrder": "v1_orders_cancel_create",
+    "CheckOutOrder": "v1_orders_checkout_create",
+}
+_JOB_ACTIONS = {
+    "GetJob": "v1_jobs_retrieve",
+    "AcceptJob": "v1_jobs_accept_create",
+    "DeclineJob": "v1_jobs_decline_create",
+    "StartJob": "v1_jobs_start_create",
+    "ReadyJob": "v1_jobs_ready_create",
+    "HandOverJob": "v1_jobs_hand_over_create",
+}
+_PRODUCER_ACTIONS = {
+    "GetProducer": "v1_producers_retrieve",
+    "UpdateProducer": "v1_producers_partial_update",
+    "ListMembers": "v1_producers_members_list",
+    "AddMember": "v1_producers_members_create",
+    "RotateWebhookSecret": "v1_producers_rotate_webhook_secret_create",
+    "ListWebhookDeliveries": "v1_producers_webhook_deliveries_list",
+}
+_MATERIAL_ACTIONS = {
+    "GetMaterial": "v1_materials_retrieve",
+    "UpdateMaterial": "v1_materials_partial_update",
+}
+_MEMBER_ACTIONS = {
+    "UpdateMember": "v1_producers_members_partial_update",
+    "RemoveMember": "v1_producers_members_destroy",
+}
+_IMAGE_ACTIONS = {
+    "UpdateImage": "v1_products_images_partial_update",
+    "DeleteImage": "v1_products_images_destroy",
+}
+_FIRST = "$response.body#/results/0/"
 _STOCK_WRITES = ("receipts", "adjustments", "drawdowns", "transfers")
 LINKS = [
-    *(
-        ("v1_products_create", "201", name, target, _SLUG)
-        for name, target in [
-            ("GetProduct", "v1_products_retrieve"),
-            ("UpdateProduct", "v1_products_partial_update"),
-            ("DeleteProduct", "v1_products_destroy"),
-            ("GetBillOfMaterials", "v1_products_bom_list"),
-            ("SetBillOfMaterials", "v1_products_bom_update"),
-            ("GetProductStock", "v1_products_stock_retrieve"),
-            ("ReceiveProductStock", "v1_products_stock_create"),
-            ("ListProductImages", "v1_products_images_list"),
-        ]
-    ),
-    (
-        "v1_products_list",
-        "200",
-        "GetFirstProduct",
-        "v1_products_retrieve",
-        {"slug": "$response.body#/results/0/slug"},
-    ),
-    *(
-        ("v1_orders_create", "201", name, target, _ORDER)
-        for name, target in [
-            ("GetOrder", "v1_orders_retrieve"),
-            ("CancelOrder", "v1_orders_cancel_create"),
-            ("CheckOutOrder", "v1_orders_checkout_create"),
-        ]
-    ),
-    (
-        "v1_orders_list",
-        "200",
-        "GetFirstOrder",
-        "v1_orders_retrieve",
-        {"number": "$response.body#/results/0/number"},
-    ),
-    ("v1_jobs_list", "200", "GetFirstJob", "v1_jobs_retrieve", _FIRST_JOB),
-    *(
-        ("v1_jobs_list", "200", f"{verb}FirstJob", f"v1_jobs_{action}_create", _FIRST_JOB)
-        for verb, action in [
-            ("Accept", "accept"),
-            ("Decline", "decline"),
-            ("Start", "start"),
-            ("Ready", "ready"),
-            ("HandOver", "hand_over"),
-        ]
-    ),
-    *(
-        (
-            "v1_jobs_retrieve",
-            "200",
-            f"{verb}Job",
-            f"v1_jobs_{action}_create",
-            {"id": "$request.path.id"},
-        )
-        for verb, action in [
-            ("Accept", "accept"),
-            ("Decline", "decline"),
-            ("Start", "start"),
-            ("Ready", "ready"),
-            ("HandOver", "hand_over"),
-        ]
-    ),
-    *(
-        (
-            f"v1_stock_{kind}_create",
-            "201",
-            "GetMovement",
-            "v1_stock_movements_retrieve",
-            _FIRST_MOVEMENT,
-        )
-        for kind in _STOCK_WRITES
-    ),
-    *(
-        (
-            f"v1_stock_{kind}_create",
-            "201",
-            "ListMaterialMovements",
-            "v1_stock_movements_list",
-            {"material": "$response.body#/movements/0/material"},
-        )
-        for kind in _STOCK_WRITES
-    ),
-    ("v1_auth_token_create", "200", "ListTokens", "v1_auth_tokens_list", {}),
-    (
-        "v1_auth_token_create",
-        "200",
-        "RevokeToken",
-        "v1_auth_tokens_destroy",
-        {"id": "$response.body#/id"},
-    ),
-    (
-        "v1_auth_tokens_list",
-        "200",
-        "RevokeFirstToken",
-        "v1_auth_tokens_destroy",
-        {"id": "$response.body#/0/id"},
-    ),
-    (
-        "v1_materials_create",
+    # What was just made, then what is first in a list (the caller's own or others').
+    *_links("v1_products_create", "201", {"slug": "$response.body#/slug"}, **_PRODUCT_ACTIONS),
+    *_links("v1_products_list", "200", {"slug": _FIRST + "slug"}, **_PRODUCT_ACTIONS),
+    *_links(
+        "v1_orders_create",
         "201",
-        "GetMaterial",
-        "v1_materials_retrieve",
-        {"sku": "$response.body#/sku"},
+        {"number": "$response.body#/number", "token": "$response.body#/access_token"},
+        **_ORDER_ACTIONS,
     ),
-    (
-        "v1_materials_create",
+    *_links("v1_orders_list", "200", {"number": _FIRST + "number"}, **_ORDER_ACTIONS),
+    *_links("v1_jobs_list", "200", {"id": _FIRST + "id"}, **_JOB_ACTIONS),
+    *_links("v1_jobs_retrieve", "200", {"id": "$request.path.id"}, **_JOB_ACTIONS),
+    *_links("v1_producers_create", "201", {"slug": "$response.body#/slug"}, **_PRODUCER_ACTIONS),
+    *_links("v1_producers_list", "200", {"slug": _FIRST + "slug"}, **_PRODUCER_ACTIONS),
+    *_links(
+        "v1_producers_members_create",
         "201",
-        "UpdateMaterial",
-        "v1_materials_partial_update",
-        {"sku": "$response.body#/sku"},
+        {"slug": "$request.path.slug", "membership_id": "$response.body#/id"},
+        **_MEMBER_ACTIONS,
     ),
-    (
+    *_links(
+        "v1_producers_members_list",
+        "200",
+        {"slug": "$request.path.slug", "membership_id": "$response.body#/0/id"},
+        **_MEMBER_ACTIONS,
+    ),
+    *_links(
+        "v1_products_images_create",
+        "201",
+        {"slug": "$request.path.slug", "id": "$response.body#/id"},
+        **_IMAGE_ACTIONS,
+    ),
+    *_links("v1_materials_create", "201", {"sku": "$response.body#/sku"}, **_MATERIAL_ACTIONS),
+    *_links("v1_materials_list", "200", {"sku": _FIRST + "sku"}, **_MATERIAL_ACTIONS),
+    *_links(
         "v1_stock_locations_create",
         "201",
-        "GetStockLocation",
-        "v1_stock_locations_retrieve",
         {"code": "$response.body#/code"},
+        GetStockLocation="v1_stock_locations_retrieve",
     ),
-    ("v1_producers_create", "201", "GetProducer", "v1_producers_retrieve", _SLUG),
-    ("v1_producers_create", "201", "UpdateProducer", "v1_producers_partial_update", _SLUG),
-    ("v1_producers_create", "201", "ListMembers", "v1_producers_members_list", _SLUG),
-    (
-        "v1_producers_members_create",
-        "201",
-        "UpdateMember",
-        "v1_producers_members_partial_update",
-        {"slug": "$request.path.slug", "membership_id": "$response.body#/id"},
+    *_links(
+        "v1_stock_locations_list",
+        "200",
+        {"code": _FIRST + "code"},
+        GetStockLocation="v1_stock_locations_retrieve",
     ),
-    (
-        "v1_producers_members_create",
-        "201",
-        "RemoveMember",
-        "v1_producers_members_destroy",
-        {"slug": "$request.path.slug", "membership_id": "$response.body#/id"},
+    *_links(
+        "v1_stock_movements_list",
+        "200",
+        {"id": _FIRST + "id"},
+        GetMovement="v1_stock_movements_retrieve",
     ),
-    (
-        "v1_products_images_create",
-        "201",
-        "UpdateImage",
-        "v1_products_images_partial_update",
-        {"slug": "$request.path.slug", "id": "$response.body#/id"},
+    *(
+        link
+        for kind in _STOCK_WRITES
+        for link in [
+            *_links(
+                f"v1_stock_{kind}_create",
+                "201",
+                {"id": "$response.body#/movements/0/id"},
+                GetMovement="v1_stock_movements_retrieve",
+            ),
+            *_links(
+                f"v1_stock_{kind}_create",
+                "201",
+                {"material": "$response.body#/movements/0/material"},
+                ListMaterialMovements="v1_stock_movements_list",
+            ),
+        ]
     ),
-    (
-        "v1_products_images_create",
-        "201",
-        "DeleteImage",
-        "v1_products_images_destroy",
-        {"slug": "$request.path.slug", "id": "$response.body#/id"},
+    *_links("v1_auth_token_create", "200", {}, ListTokens="v1_auth_tokens_list"),
+    *_links(
+        "v1_auth_token_create",
+        "200",
+        {"id": "$response.body#/id"},
+        RevokeToken="v1_auth_tokens_destroy",
+    ),
+    *_links(
+        "v1_auth_tokens_list",
+        "200",
+        {"id": "$response.body#/0/id"},
+        RevokeToken="v1_auth_tokens_destroy",
     ),
 ]
 
