@@ -3,7 +3,8 @@
 Every operation can be refused for the caller (401, 403), the object (404), the
 rate (429) or a passing outage (503); any can get bad input (400 with `errors`);
 writes can break a business rule (409 with `code`) or send too much (413). The
-views' own `extend_schema` answers are kept where they say more.
+views' own `extend_schema` answers are kept where they say more. Links say which
+operation a client (or the stateful fuzzing) can call next with an answer's values.
 """
 
 PROBLEM = {

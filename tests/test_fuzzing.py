@@ -1,9 +1,10 @@
 """Property-based fuzzing of the whole API from its own OpenAPI schema.
 
-The schema is read from the WSGI application in process, and every operation is
-called with generated data (valid and invalid) as each kind of user. Whoever calls
-and whatever they send, the API never answers 5xx, and every documented answer
-matches the schema. Wrong credentials are refused with 401.
+The schema is read from the WSGI application in process; every operation is called
+with generated data (valid and invalid), and sequences of calls follow the schema's
+links (the stateful phase), as each kind of user. Whoever calls and whatever they
+send, the API never answers 5xx nor a status the schema leaves out, and every answer
+matches the schema. Wrong credentials are refused with 401. `make fuzz` runs longer.
 """
 
 import functools
