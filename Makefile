@@ -16,7 +16,7 @@ endif
 
 PY := $(VENV)/bin/python
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench fuzz clean
 
 .tools/bin/uv:
 	@python=$$(scripts/find-python) && "$$python" -m venv .tools
@@ -63,6 +63,15 @@ bench: install
 	    (apt-get update -qq && apt-get install -y -qq wrk > /dev/null)); \
 	fi
 	@$(PY) -m tests.perf.bench $(BENCH_ARGS)
+
+# The fuzzing tests on a larger budget than make test gives them: FUZZ_EXAMPLES per
+# operation and role (make test: 5), FUZZ_SCENARIOS call sequences per role (make test: 6).
+# Runs on DATABASE_URL like make test; prints each test and what each role's sequences called.
+fuzz: install
+	@echo "Fuzzing every operation and call sequence as every role on $${DATABASE_URL:-SQLite (default)}:" \
+	  "$${FUZZ_EXAMPLES:-50} examples per operation and role, $${FUZZ_SCENARIOS:-100} sequences per role"
+	@FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} FUZZ_SCENARIOS=$${FUZZ_SCENARIOS:-100} FUZZ_PROGRESS=1 \
+	  $(VENV)/bin/pytest tests/test_fuzzing.py -v -s -p no:randomly $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools staticfiles

@@ -69,7 +69,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             "code": codes if isinstance(codes, str) else exc.default_code,
             "detail": str(exc.detail),
         }
+        if response.status_code == status.HTTP_400_BAD_REQUEST:
+            # A malformed body is no field's fault, but every 400 carries `errors`.
+            response.data["errors"] = not_a_field_error(response.data["detail"])
     return response
+
+
+def not_a_field_error(detail: str) -> dict[str, list[str]]:
+    """The `errors` of a 400 whose cause is the whole request, not one field."""
+    return {"non_field_errors": [detail]}
 
 
 # --- Database errors ----------------------------------------------------------------------
@@ -116,8 +124,9 @@ def _database_error(exc: DatabaseError) -> Response | None:
     if isinstance(exc, DataError):
         # A value the column cannot hold got past the edge: a bug in validation to fix there.
         logger.error("data error reached the handler: %s", exc)
+        detail = "A value sent is out of range or not allowed."
         return Response(
-            {"code": "invalid_value", "detail": "A value sent is out of range or not allowed."},
+            {"code": "invalid_value", "detail": detail, "errors": not_a_field_error(detail)},
             status=status.HTTP_400_BAD_REQUEST,
         )
     return None  # a fault in the code, not in the request: DRF re-raises it (a 500, reported)

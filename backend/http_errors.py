@@ -8,6 +8,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views import defaults
 
+from backend.errors import not_a_field_error
+
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
@@ -25,5 +27,10 @@ def bad_request(request, exception=None):
             {"code": "too_large", "detail": "The request body is too large."}, status=413
         )
     if _is_api(request):
-        return JsonResponse({"code": "bad_request", "detail": "Bad request."}, status=400)
+        body = {
+            "code": "bad_request",
+            "detail": "Bad request.",
+            "errors": not_a_field_error("Bad request."),
+        }
+        return JsonResponse(body, status=400)
     return defaults.bad_request(request, exception)

@@ -10,6 +10,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.http.request import RawPostDataException
 
+from backend.errors import not_a_field_error
+
 NUL_MESSAGE = "The request contains a NUL character, which nothing here accepts."
 
 
@@ -20,7 +22,12 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if carries_nul(request):
             if request.path_info.startswith("/api/"):
-                return JsonResponse({"code": "invalid", "detail": NUL_MESSAGE}, status=400)
+                body = {
+                    "code": "invalid",
+                    "detail": NUL_MESSAGE,
+                    "errors": not_a_field_error(NUL_MESSAGE),
+                }
+                return JsonResponse(body, status=400)
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

@@ -1,22 +1,33 @@
 """Property-based fuzzing of the whole API from its own OpenAPI schema.
 
-The schema is read from the WSGI application in process, and every operation is
-called with generated data (valid and invalid) as each kind of user. Whoever calls
-and whatever they send, the API never answers 5xx, and every documented answer
-matches the schema. Wrong credentials are refused with 401.
+The schema is read from the WSGI application in process; every operation is called
+with generated data (valid and invalid), and sequences of calls follow the schema's
+links (the stateful phase), as each kind of user. Whoever calls and whatever they
+send, the API never answers 5xx nor a status the schema leaves out, and every answer
+matches the schema. Wrong credentials are refused with 401. `make fuzz` runs longer.
 """
 
+import functools
+import os
+from collections import Counter
 from decimal import Decimal
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import User
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
+from backend.schema import add_links
 from backend.wsgi import application
 from catalog.models import BillOfMaterialsLine, Product, StockMovement
 from catalog.services.products import product_stock_receive
@@ -63,9 +74,24 @@ ROLES = [
     "fablab_staff",
     "platform_staff",
 ]
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
-# Seven roles × five examples keeps the run near the budget CI gives it.
-EXAMPLES_PER_ROLE = 5
+# Every role but the anonymous caller is a user with this name in `world`.
+USERNAMES = {
+    "resident": "resident",
+    "coop_member": "coop-member",
+    "coop_manager": "coop-manager",
+    "other_manager": "other-manager",
+    "fablab_staff": "technician",
+    "platform_staff": "staff",
+}
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    content_type_conformance,
+]
+# Seven roles × five examples keeps the run near the budget CI gives it; `make fuzz`
+# raises it with FUZZ_EXAMPLES.
+EXAMPLES_PER_ROLE = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 
 
 @pytest.fixture
@@ -114,12 +140,12 @@ def world(settings, tmp_path):
         return user
 
     users = {
-        "resident": UserFactory(username="resident"),
-        "coop_member": member(coop, Membership.Role.MEMBER, "coop-member"),
-        "coop_manager": member(coop, Membership.Role.MANAGER, "coop-manager"),
-        "other_manager": member(other, Membership.Role.MANAGER, "other-manager"),
-        "fablab_staff": member(fablab, Membership.Role.MEMBER, "technician"),
-        "platform_staff": UserFactory(username="staff", is_staff=True),
+        "resident": UserFactory(username=USERNAMES["resident"]),
+        "coop_member": member(coop, Membership.Role.MEMBER, USERNAMES["coop_member"]),
+        "coop_manager": member(coop, Membership.Role.MANAGER, USERNAMES["coop_manager"]),
+        "other_manager": member(other, Membership.Role.MANAGER, USERNAMES["other_manager"]),
+        "fablab_staff": member(fablab, Membership.Role.MEMBER, USERNAMES["fablab_staff"]),
+        "platform_staff": UserFactory(username=USERNAMES["platform_staff"], is_staff=True),
     }
     order = order_place(
         customer=users["resident"],
@@ -209,24 +235,28 @@ def call_as(operation, known: dict, headers: dict[str, str]):
     return case.call()
 
 
+# Each test below sets its world up once and tries every variant in subtests: the
+# world's setup, not the calls, is what costs (seconds per test on PostgreSQL).
+BAD_AUTHORIZATIONS = ["Token nope", "Token ", "Token a b", "Bearer something", "Basic Zm9vOmJhcg=="]
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("in_process_wsgi")
-@pytest.mark.parametrize(
-    "authorization", ["Token nope", "Token ", "Token a b", "Bearer something", "Basic Zm9vOmJhcg=="]
-)
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
-def test_invalid_credentials_are_refused_with_401_everywhere(operation, world, authorization):
+def test_invalid_credentials_are_refused_with_401_everywhere(operation, world, subtests):
     _, known = world
 
-    response = call_as(operation, known, {"Authorization": authorization})
+    for authorization in BAD_AUTHORIZATIONS:
+        with subtests.test(authorization=authorization):
+            response = call_as(operation, known, {"Authorization": authorization})
 
-    if authorization.startswith("Token") or signed_in_only(operation):
-        assert response.status_code == 401
-        assert response.headers["www-authenticate"] == ["Token"]
-        assert response.json()["code"] in ("authentication_failed", "not_authenticated")
-    else:
-        # Not a token: the request is anonymous, and open operations answer it as such.
-        assert response.status_code < 500
+            if authorization.startswith("Token") or signed_in_only(operation):
+                assert response.status_code == 401
+                assert response.headers["www-authenticate"] == ["Token"]
+                assert response.json()["code"] in ("authentication_failed", "not_authenticated")
+            else:
+                # Not a token: the request is anonymous, and open operations answer it as such.
+                assert response.status_code < 500
 
 
 @pytest.mark.django_db
@@ -288,12 +318,133 @@ def with_nul(path: str, known: dict) -> dict:
     [operation for operation in OPERATIONS if "{" in operation.path],
     ids=lambda operation: operation.label,
 )
-@pytest.mark.parametrize("role", ROLES)
-def test_a_nul_in_any_path_parameter_is_refused_with_400_for_every_role(operation, world, role):
+def test_a_nul_in_any_path_parameter_is_refused_with_400_for_every_role(operation, world, subtests):
     tokens, known = world
-    headers = {"Authorization": f"Token {tokens[role]}"} if role in tokens else {}
-    case = operation.Case(path_parameters=with_nul(operation.path, known), headers=headers)
 
-    response = case.call()
+    for role in ROLES:
+        with subtests.test(role=role):
+            headers = {"Authorization": f"Token {tokens[role]}"} if role in tokens else {}
+            case = operation.Case(path_parameters=with_nul(operation.path, known), headers=headers)
 
-    assert response.status_code == 400
+            response = case.call()
+
+            assert response.status_code == 400
+
+
+# The stateful phase: schemathesis chains operations along the schema's links (POST
+# products/ then GET/PATCH/DELETE the new product, the jobs list then a job's actions,
+# an order then its cancel and checkout...), so writes reach the objects they made and
+# later steps see the state earlier ones left. Scenarios run as each role in turn.
+# Bounded for CI like the examples above; `make fuzz` raises it with FUZZ_SCENARIOS.
+STATEFUL_SCENARIOS_PER_ROLE = int(os.environ.get("FUZZ_SCENARIOS", "20"))
+STATEFUL_STEPS = 10
+
+
+PROGRESS = bool(os.environ.get("FUZZ_PROGRESS"))
+
+
+def stateful_machine(user, answers: Counter):
+    class Machine(SCHEMA.as_state_machine()):
+        def setup(self):
+            # A fresh token each scenario: following the links, a caller may list its
+            # tokens and revoke the one it is using (then 401 for the rest of it).
+            self.headers = {}
+            if user is not None:
+                self.headers = {"Authorization": f"Token {api_token_issue(user=user)[1]}"}
+
+        def before_call(self, case):
+            case.headers = {
+                key: value
+                for key, value in (case.headers or {}).items()
+                if key.lower() not in ("cookie", "authorization")
+            }
+
+        def get_call_kwargs(self, case):
+            return {"headers": self.headers}
+
+        def step(self, input):
+            answers["(calls along a link)"] += input.transition is not None
+            return super().step(input)
+
+        def after_call(self, response, case):
+            super().after_call(response, case)
+            answers[f"{case.operation.label} {response.status_code}"] += 1
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
+
+    return Machine
+
+
+@functools.cache
+def published_schema() -> dict:
+    # Built afresh: schemathesis adds links of its own guessing to SCHEMA as it runs.
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def linked_targets(path: str, method: str, status: str) -> set[str]:
+    answer = published_schema()["paths"][path][method]["responses"][status]
+    return {link["operationId"] for link in answer.get("links", {}).values()}
+
+
+def test_a_new_product_links_to_reading_changing_and_deleting_it():
+    targets = linked_targets("/api/v1/products/", "post", "201")
+
+    assert {"v1_products_retrieve", "v1_products_partial_update", "v1_products_destroy"} <= targets
+
+
+def test_a_placed_order_links_to_reading_cancelling_and_paying_it():
+    targets = linked_targets("/api/v1/orders/", "post", "201")
+
+    assert targets == {"v1_orders_retrieve", "v1_orders_cancel_create", "v1_orders_checkout_create"}
+
+
+def test_the_jobs_list_links_to_every_job_action():
+    targets = linked_targets("/api/v1/jobs/", "get", "200")
+
+    assert targets == {
+        "v1_jobs_retrieve",
+        *(
+            f"v1_jobs_{action}_create"
+            for action in ["accept", "decline", "start", "ready", "hand_over"]
+        ),
+    }
+
+
+def test_stock_writes_link_to_their_ledger_rows_and_a_token_to_its_revocation():
+    assert "v1_stock_movements_retrieve" in linked_targets("/api/v1/stock/receipts/", "post", "201")
+    assert linked_targets("/api/v1/auth/token/", "post", "200") == {
+        "v1_auth_tokens_list",
+        "v1_auth_tokens_destroy",
+    }
+
+
+def test_a_link_to_an_operation_the_schema_lacks_fails_the_schema_build():
+    schema = {"paths": {"/a/": {"get": {"operationId": "v1_products_create", "responses": {}}}}}
+
+    with pytest.raises(ValueError, match="no operation"):
+        add_links(schema)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("in_process_wsgi")
+@pytest.mark.parametrize("role", ROLES)
+def test_no_sequence_of_calls_gets_a_server_error_or_an_undocumented_answer(world, role):
+    user = User.objects.get(username=USERNAMES[role]) if role in USERNAMES else None
+
+    answers = Counter()
+
+    stateful_machine(user, answers).run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS_PER_ROLE,
+            stateful_step_count=STATEFUL_STEPS,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    if PROGRESS:
+        lines = [f"  {count:5} {answer}" for answer, count in sorted(answers.items())]
+        print(f"\nstateful, as {role}:", *lines, sep="\n")  # noqa: T201
