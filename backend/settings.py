@@ -284,6 +284,9 @@ ORDER_PAYMENT_MINUTES = env_int("ORDER_PAYMENT_MINUTES", 30, minimum=1)
 # How many of one product one buyer may hold in open orders (by account or contact email),
 # so that nobody can take all of the stock.
 ORDER_MAX_UNITS_PER_PRODUCT = env_int("ORDER_MAX_UNITS_PER_PRODUCT", 20, minimum=1)
+# A pay-at-pickup order holds its goods this many days after its last part is ready (or after
+# its latest due date, for parts never made ready); then it is released as a no-show.
+PICKUP_HOLD_DAYS = env_int("PICKUP_HOLD_DAYS", 7, minimum=1)
 
 # --- API ---------------------------------------------------------------------------
 

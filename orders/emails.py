@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from orders import outbox
-from orders.models import Email, Job, Order
+from orders.models import Email, Job, Order, OrderLine
 from producers.models import Membership, Producer
 
 logger = logging.getLogger(__name__)
@@ -128,7 +128,8 @@ def email_customer_ready(*, job: Job) -> Email | None:
         "whole": not waiting.exists(),
         "delivery": order.fulfilment == Order.Fulfilment.DELIVERY,
         "pay_at_pickup": order.payment_method == Order.PaymentMethod.PAY_AT_PICKUP,
-        "order_url": f"{settings.SITE_URL}/orders/{order.number}/?token={order.access_token}",
+        "collect_by": order.collect_by,
+        "order_url": _order_url(order),
     }
     return email_queue(
         to=[order.contact_email],
@@ -139,6 +140,25 @@ def email_customer_ready(*, job: Job) -> Email | None:
         job=job,
         producer=job.producer,
     )
+
+
+def email_customer_not_collected(*, order: Order, lines: list[OrderLine]) -> Email | None:
+    """Tell the resident that their order was not collected in time and is released."""
+    return email_queue(
+        to=[order.contact_email],
+        template="order_not_collected",
+        context={
+            "order": order,
+            "lines": [{"quantity": line.quantity, "title": line.title} for line in lines],
+            "order_url": _order_url(order),
+        },
+        kind="order.not_collected",
+        order=order,
+    )
+
+
+def _order_url(order: Order) -> str:
+    return f"{settings.SITE_URL}/orders/{order.number}/?token={order.access_token}"
 
 
 def email_webhook_disabled(*, producer: Producer, reason: str) -> Email | None:

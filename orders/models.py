@@ -85,6 +85,11 @@ class Order(models.Model):
     expires_at = models.DateTimeField(
         null=True, blank=True, help_text="An unpaid order gives its stock back after this."
     )
+    collect_by = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A pay-at-pickup order not collected by then is released as a no-show.",
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=240, blank=True)
@@ -96,6 +101,7 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "expires_at"], name="order_status_expiry"),
+            models.Index(fields=["status", "collect_by"], name="order_status_collect_by"),
             models.Index(fields=["customer", "-created_at"], name="order_customer_newest"),
         ]
         constraints = [

@@ -1,8 +1,9 @@
 """Every write to orders and jobs. Each public function is one transaction.
 
 placement (order_place, confirm_payment) · jobs (a job's moves, declining and
-re-routing) · cancellation (cancel, expire) · allocation (the one way jobs are
-made and their stock held and given back) · inputs (what the services accept).
+re-routing) · cancellation (cancel, expire) · no_shows (pay-at-pickup holds end) ·
+allocation (the one way jobs are made and their stock held and given back) ·
+inputs (what the services accept).
 """
 
 from orders.services.cancellation import order_cancel, order_expire, orders_expire
@@ -16,10 +17,16 @@ from orders.services.jobs import (
     job_ready,
     job_start,
 )
+from orders.services.no_shows import (
+    NOT_COLLECTED,
+    order_release_no_show,
+    orders_release_no_shows,
+)
 from orders.services.placement import confirm_payment, order_place
 
 __all__ = [
     "ALLOWED",
+    "NOT_COLLECTED",
     "VERBS",
     "Contact",
     "confirm_payment",
@@ -31,5 +38,7 @@ __all__ = [
     "order_cancel",
     "order_expire",
     "order_place",
+    "order_release_no_show",
     "orders_expire",
+    "orders_release_no_shows",
 ]

@@ -17,7 +17,7 @@ NOT_PAID_IN_TIME = "Not paid in time"
 BY_THE_CUSTOMER = "Cancelled by the customer"
 
 
-def _cancel_jobs(order: Order, *, by, note: str) -> list[Job]:
+def jobs_cancel_open(order: Order, *, by, note: str) -> list[Job]:
     """Cancel the order's open jobs and give their stock back. Returns the cancelled jobs."""
     jobs = lock_objects.jobs_for_update(order_id=order.pk)
     open_jobs = [job for job in jobs if job.status in Job.OPEN_STATUSES]
@@ -52,7 +52,7 @@ def order_cancel(*, order: Order, by, reason: str = BY_THE_CUSTOMER) -> Order:
             raise InvalidTransition(
                 "A co-op has already started making part of this order.", status=locked.status
             )
-        cancelled = _cancel_jobs(locked, by=by, note=reason)
+        cancelled = jobs_cancel_open(locked, by=by, note=reason)
         locked.status = O.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.cancel_reason = reason
@@ -76,7 +76,7 @@ def order_expire(*, order: Order) -> bool:
             return False
         if locked.expires_at > timezone.now():
             return False
-        _cancel_jobs(locked, by=None, note=NOT_PAID_IN_TIME)
+        jobs_cancel_open(locked, by=None, note=NOT_PAID_IN_TIME)
         locked.status = O.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.cancel_reason = NOT_PAID_IN_TIME

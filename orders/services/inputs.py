@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from backend.money import CENT, MONEY
 from catalog.models import Product
 from orders.exceptions import InvalidInput
 from orders.models import Order
@@ -23,6 +24,8 @@ PHONE_MAX = 40
 ADDRESS_MAX = 300
 NOTE_MAX = 500
 CANCEL_REASON_MAX = 240
+# The largest amount a money column holds (MONEY: 12 digits, 2 after the point).
+MONEY_MAX = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - CENT
 DECLINE_REASON_MAX = 240
 
 
@@ -131,6 +134,14 @@ def order_input_check(
     _check_delivery(errors, fulfilment, delivery_address, delivery_point)
     errors.text("note", note, limit=NOTE_MAX, required=False)
     errors.raise_if_any()
+
+
+def order_total_check(line_totals: list[Decimal]) -> None:
+    """Raise InvalidInput on `lines` when the order's total would not fit a money column."""
+    if sum(line_totals, Decimal("0")) > MONEY_MAX:
+        raise InvalidInput(
+            {"lines": [f"An order may come to at most ${MONEY_MAX:,}: order fewer or split it."]}
+        )
 
 
 def reason_check(reason, *, limit: int, required: bool) -> None:

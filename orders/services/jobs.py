@@ -16,6 +16,7 @@ from orders.payments.refunds import refund_for_lines
 from orders.routing import LineRequest, load_products, route_order
 from orders.services.allocation import actor, jobs_create, jobs_release, jobs_reserve, transition
 from orders.services.inputs import DECLINE_REASON_MAX, reason_check
+from orders.services.no_shows import collect_by_for
 
 J = Job.Status
 O = Order.Status  # noqa: E741
@@ -55,7 +56,8 @@ def _locked_job(job: Job, action: str) -> Job:
 
 
 def _sync_order(order_id: int) -> None:
-    """Move the order along with its jobs: in production, ready, completed, or cancelled."""
+    """Move the order along with its jobs: in production, ready, completed, or cancelled; and
+    its pay-at-pickup deadline (`collect_by`) with them. Locks the order."""
     order = lock_objects.order_for_update(order_id)
     statuses = set(order.jobs.values_list("status", flat=True))
     active = statuses - {J.DECLINED, J.CANCELLED}
@@ -68,13 +70,18 @@ def _sync_order(order_id: int) -> None:
         new = O.READY
     elif active & {J.IN_PRODUCTION, J.READY, J.HANDED_OVER}:
         new = O.IN_PRODUCTION
-    if new != order.status and order.status not in (O.PENDING_PAYMENT, O.CANCELLED, O.REFUNDED):
+    collect_by = collect_by_for(order)
+    settled = (O.PENDING_PAYMENT, O.CANCELLED, O.REFUNDED)
+    moving = new != order.status and order.status not in settled
+    if moving:
         order.status = new
         now = timezone.now()
         if new == O.COMPLETED:
             order.completed_at = now
         if new == O.CANCELLED:
             order.cancelled_at, order.cancel_reason = now, "No co-op could make it"
+    if moving or collect_by != order.collect_by:
+        order.collect_by = collect_by
         order.save()
 
 
@@ -119,10 +126,12 @@ def job_start(*, job: Job, by) -> Job:
 
 
 def job_ready(*, job: Job, by) -> Job:
-    """Mark the goods ready; the customer's email is queued in this transaction."""
+    """Mark the goods ready; the customer's email (with the order's `collect_by`, set here
+    under the order's lock once every part is ready) is queued in this transaction."""
     with transaction.atomic():
         locked = _move(job, "ready", by=by)
         _sync_order(locked.order_id)
+        locked.order.refresh_from_db(fields=["status", "collect_by"])
         notify_customer_ready(job=locked)
     return locked
 

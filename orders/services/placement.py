@@ -17,7 +17,8 @@ from orders.exceptions import InvalidInput, OrderLimitExceeded
 from orders.models import Job, Order, OrderLine
 from orders.routing import LineRequest, load_products, route_order
 from orders.services.allocation import actor, jobs_create, jobs_reserve
-from orders.services.inputs import Contact, order_input_check
+from orders.services.inputs import Contact, order_input_check, order_total_check
+from orders.services.no_shows import collect_by_for
 
 O = Order.Status  # noqa: E741
 
@@ -85,7 +86,8 @@ def order_place(
 ) -> Order:
     """Place an order: route every line, make one job per producer, reserve what they need.
 
-    Checks its whole input first: InvalidInput names each bad field (400). Then,
+    Checks its whole input first: InvalidInput names each bad field (400), also
+    `lines` when the total would not fit the money columns. Then,
     under a lock on the buyer, OrderLimitExceeded (409) refuses more of a product
     than one buyer may hold.
     Then all or nothing: InsufficientStock / ProducerUnavailable list the lines
@@ -105,6 +107,7 @@ def order_place(
         note=note,
     )
     requests = _requests(lines)
+    order_total_check([to_money(r.product.price * r.quantity) for r in requests])
     with transaction.atomic():
         _limits_check(customer=customer, email=contact.email, requests=requests)
         routed = route_order(requests, delivery_point=delivery_point)
@@ -166,13 +169,18 @@ def confirm_payment(*, order: Order) -> Order:
         locked.status = O.PAID
         locked.confirmed_at = timezone.now()
         locked.expires_at = None
-        locked.save(update_fields=["status", "confirmed_at", "expires_at", "updated_at"])
+        # Paying at pickup costs nothing now: the hold gets an end instead.
+        locked.collect_by = collect_by_for(locked)
+        locked.save(
+            update_fields=["status", "confirmed_at", "expires_at", "collect_by", "updated_at"]
+        )
         jobs = list(locked.jobs.filter(status__in=Job.OPEN_STATUSES))
         Job.objects.filter(pk__in=[job.pk for job in jobs]).update(dispatched=True)
         dispatch_jobs(jobs=jobs, event="job.routed")
-    order.status, order.confirmed_at, order.expires_at = (
+    order.status, order.confirmed_at, order.expires_at, order.collect_by = (
         locked.status,
         locked.confirmed_at,
         locked.expires_at,
+        locked.collect_by,
     )
     return locked

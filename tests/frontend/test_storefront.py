@@ -1,13 +1,17 @@
+import datetime
 import re
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
 from catalog.models import Product, StockBalance
+from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_draw_down
 from orders.models import Order
 from orders.services import allocation
-from tests.factories import UserFactory, make_product
+from tests.factories import ProducerFactory, UserFactory, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -250,4 +254,32 @@ def test_the_checkout_shows_the_services_own_messages_by_field(client, stool):
 
     page = response.content.decode()
     assert "Tell us your name so the co-ops can reach you." in page
+    assert not Order.objects.exists()
+
+
+def test_the_order_page_says_by_when_to_collect_a_pay_at_pickup_order(client, stool):
+    client.post("/cart/add/stool/", {"quantity": 1})
+    location = client.post("/checkout/", checkout_form(client))["Location"]
+    deadline = timezone.make_aware(
+        datetime.datetime.combine(datetime.date(2026, 12, 8), datetime.time(17, 30))
+    )
+    Order.objects.update(collect_by=deadline)
+
+    page = client.get(location).content.decode()
+
+    assert "Collect by" in page
+    assert "Tue 8 Dec" in page
+
+
+def test_a_checkout_whose_total_cannot_be_stored_says_so_by_field(client):
+    yacht = make_product(
+        producer=ProducerFactory(name="Boatyard"), title="Yacht", price=Decimal("9999999999.99")
+    )
+    product_stock_receive(product=yacht, quantity=3, by=None, reason="made")
+    client.post(f"/cart/add/{yacht.slug}/", {"quantity": 2})
+
+    response = client.post("/checkout/", checkout_form(client))
+
+    assert response.status_code == 200
+    assert "An order may come to at most" in response.content.decode()
     assert not Order.objects.exists()

@@ -20,6 +20,12 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def migrate_to_latest():
+    """Leave the schema as the other tests expect it: every migration applied, later ones too."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture
 def old_rows():
     """Refunds and payouts as the old code left them, then the migration run over them."""
@@ -66,7 +72,8 @@ def old_rows():
     apps = migrate(AFTER)
     refunds = {r.idempotency_key: r for r in apps.get_model("orders", "Refund").objects.all()}
     payouts = {p.job.routing_reason: p for p in apps.get_model("orders", "Payout").objects.all()}
-    return refunds, payouts
+    yield refunds, payouts
+    migrate_to_latest()
 
 
 @pytest.mark.django_db(transaction=True)
