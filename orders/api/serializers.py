@@ -158,6 +158,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "currency",
             "note",
             "expires_at",
+            "collect_by",
             "confirmed_at",
             "cancelled_at",
             "cancel_reason",

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from catalog.services.products import product_stock_receive
@@ -27,6 +29,16 @@ def test_a_guest_follows_the_order_with_its_token_only(api, stool):
     assert api.get(url).status_code == 404
     assert api.get(f"{url}?token=guess").status_code == 404
     assert "access_token" not in api.get(f"{url}?token={order.access_token}").json()
+
+
+def test_a_pay_at_pickup_order_says_by_when_to_collect_it(api, stool):
+    order = place((stool, 1))
+
+    body = api.get(f"/api/v1/orders/{order.number}/?token={order.access_token}").json()
+
+    order.refresh_from_db()
+    assert order.collect_by is not None
+    assert datetime.datetime.fromisoformat(body["collect_by"]) == order.collect_by
 
 
 def test_customers_list_their_own_orders_only(api, stool, resident):
