@@ -24,7 +24,8 @@ def _app_modules(graph) -> set[str]:
 
 
 def _cycles_in(app: str) -> list[str]:
-    graph = grimp.build_graph(app)
+    # No cache: a cached graph can outlive a module that became a package.
+    graph = grimp.build_graph(app, cache_dir=None)
     modules = _app_modules(graph)
     found = []
     for importer in sorted(modules):
