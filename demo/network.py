@@ -34,6 +34,8 @@ DEMO_LOGINS = [
 PRODUCERS = [
     {
         "slug": "fab-lab",
+        "opening_hours": "Tue–Sat 10 am–6 pm",
+        "public_phone": "601-555-0100",
         "name": "Center for Community Production Fab Lab",
         "kind": Producer.Kind.FABLAB,
         "description": (
@@ -52,6 +54,8 @@ PRODUCERS = [
     },
     {
         "slug": "west-jackson-woodshop",
+        "opening_hours": "Tue–Fri 9 am–5 pm, Sat 10 am–2 pm",
+        "public_phone": "601-555-0111",
         "name": "West Jackson Woodshop Co-op",
         "description": (
             "Five worker-owners building cutting boards, shelves, benches and raised beds "
@@ -71,6 +75,8 @@ PRODUCERS = [
     },
     {
         "slug": "capitol-sign-and-print",
+        "opening_hours": "Mon–Fri 9 am–5 pm",
+        "public_phone": "601-555-0122",
         "name": "Capitol Street Sign & Print Co-op",
         "description": (
             "Yard signs, banners, screen-printed shirts and laser-cut lettering for "
@@ -87,6 +93,8 @@ PRODUCERS = [
     },
     {
         "slug": "common-thread-sewing",
+        "opening_hours": "Wed–Sat 11 am–6 pm",
+        "public_phone": "601-555-0133",
         "name": "Common Thread Sewing Co-op",
         "description": (
             "Tote bags, aprons, market bags and mending. Cotton canvas from the Fab Lab store, "
@@ -103,6 +111,8 @@ PRODUCERS = [
     },
     {
         "slug": "freedom-farms",
+        "opening_hours": "Sat 8 am–noon at the farm stand",
+        "public_phone": "601-555-0144",
         "name": "Freedom Farms Growers Co-op",
         "description": (
             "Urban farm on three lots off Dalton Street: seedlings, herbs, planters and "

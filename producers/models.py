@@ -54,6 +54,16 @@ class Producer(models.Model):
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
     address = models.CharField(max_length=240, blank=True, help_text="Public address.")
+    # Where and when residents collect their orders; shown on product pages and in emails.
+    pickup_address = models.CharField(
+        max_length=240, blank=True, help_text="Where residents collect orders, if not the address."
+    )
+    opening_hours = models.CharField(
+        max_length=240, blank=True, help_text="When residents may collect, e.g. Tue–Sat 10 am–6 pm."
+    )
+    public_phone = models.CharField(
+        max_length=40, blank=True, help_text="A number residents may call about their pickup."
+    )
     latitude = models.DecimalField(
         max_digits=9,
         decimal_places=6,
@@ -129,6 +139,11 @@ class Producer(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def pickup_place(self) -> str:
+        """Where residents collect: the pickup address, else the public address."""
+        return self.pickup_address or self.address
 
     @property
     def has_location(self) -> bool:
