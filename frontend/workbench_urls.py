@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.workbench import deliveries, jobs, report, stock, store
+from frontend.workbench import coop, deliveries, jobs, report, stock, store
 
 app_name = "workbench"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("store/count/", store.store_count, name="store-count"),
     path("report/", report.report, name="report"),
     path("deliveries/", deliveries.deliveries, name="deliveries"),
+    # One co-op's shop: its pages take the co-op's slug.
+    path("co-ops/", coop.coop_index, name="coops"),
+    path("co-ops/<slug:slug>/", coop.coop_home, name="coop"),
 ]

@@ -3,11 +3,13 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from catalog.permissions import is_network_member
 from producers.models import Producer
-from producers.permissions import is_platform_staff, producer_ids_for
+from producers.permissions import can_manage, is_member, is_platform_staff, producer_ids_for
 from producers.selectors import producer_list
 
 
@@ -39,3 +41,56 @@ def my_producer_ids(user) -> set[int] | None:
 def shows_producer(user) -> bool:
     """Name the producer on each row when the user looks after more than one."""
     return is_platform_staff(user) or len(producer_ids_for(user)) > 1
+
+
+def coop_view(view=None, *, managers_only: bool = False):
+    """A page about one co-op, named by the `slug` in its URL.
+
+    Its members see it; its managers (and platform staff) change it: a POST from a
+    member, or any request to a `managers_only` page, gets a friendly 403. Another
+    co-op's page is not found, so nobody learns what it holds. The view is called as
+    `view(request, producer, **kwargs)`.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            producer = get_object_or_404(producer_list(), slug=slug)
+            user = request.user
+            if not (is_platform_staff(user) or is_member(user, producer)):
+                raise Http404("No such co-op.")
+            changing = request.method not in ("GET", "HEAD", "OPTIONS")
+            if (managers_only or changing) and not can_manage(user, producer):
+                return render(
+                    request,
+                    "frontend/workbench/managers_only.html",
+                    {"producer": producer},
+                    status=403,
+                )
+            return view(request, producer, *args, **kwargs)
+
+        return workbench_view(wrapper)
+
+    return decorate if view is None else decorate(view)
+
+
+# The pages of one co-op's shop, in the order its sub-navigation lists them:
+# (section, URL name taking the co-op's slug, link text, what the page is for).
+COOP_SECTIONS: list[tuple[str, str, str, str]] = [
+    ("overview", "workbench:coop", "Overview", "Everything about running the co-op's shop."),
+]
+
+
+def coop_context(request, producer: Producer, section: str, **extra) -> dict:
+    """What every co-op page's template needs: the co-op, its sections, who may change."""
+    return {
+        "producer": producer,
+        "section": "coop",
+        "coop_section": section,
+        "coop_sections": [
+            {"key": key, "url": reverse(name, args=[producer.slug]), "title": title, "blurb": blurb}
+            for key, name, title, blurb in COOP_SECTIONS
+        ],
+        "may_manage": can_manage(request.user, producer),
+        **extra,
+    }
