@@ -710,3 +710,37 @@ def test_the_delivery_log_shows_the_members_producers_deliveries(
     assert "job.routed" in content
     assert "HTTP 502 — Bad gateway" in content
     assert "job.cancelled" not in content
+
+
+# --- One co-op's shop ---------------------------------------------------------------------
+
+
+def test_a_member_of_one_coop_goes_straight_to_its_shop(client, woodworker, woodshop):
+    response = signed_in(client, woodworker).get(reverse("workbench:coops"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workbench:coop", args=[woodshop.slug])
+
+
+def test_a_new_coop_sees_what_to_do_to_get_going(client, woodworker, woodshop):
+    response = signed_in(client, woodworker).get(reverse("workbench:coop", args=[woodshop.slug]))
+
+    assert b"Getting your shop going" in response.content
+    assert b"Say where and when residents collect" in response.content
+
+
+def test_the_getting_started_steps_tick_off_what_is_done(client, woodworker, woodshop, stool):
+    woodshop.pickup_address, woodshop.opening_hours = "1124 Robinson St", "Tue-Fri 9-5"
+    woodshop.save()
+
+    response = signed_in(client, woodworker).get(reverse("workbench:coop", args=[woodshop.slug]))
+
+    done = re.findall(r'<li class="wb-step-done">.*?</li>', response.content.decode(), re.S)
+    assert len(done) == 2  # the pickup details, and the published stool
+    assert "Say where and when" in done[0]
+
+
+def test_a_member_sees_that_managers_make_the_changes(client, woodworker, woodshop):
+    response = signed_in(client, woodworker).get(reverse("workbench:coop", args=[woodshop.slug]))
+
+    assert b"your co-op's managers make the changes" in response.content
