@@ -177,13 +177,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = NewPasswordForm
     success_url = reverse_lazy("frontend:password_reset_complete")
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        return _bad_link_status(response)
-
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        return _bad_link_status(response)
+    def dispatch(self, *args, **kwargs):
+        return _bad_link_status(super().dispatch(*args, **kwargs))
 
 
 def _bad_link_status(response):
