@@ -24,12 +24,6 @@ class UsernameOrEmailBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-SHARED_EMAIL_MESSAGE = (
-    "More than one account uses this email, so it cannot sign you in. "
-    "Sign in with your username instead (the password reset email tells you which it is)."
-)
-
-
 class SignInLimitMixin:
     """For an `AuthenticationForm`: refuse before checking the password while the address
     or the name is blocked, count each failure, and forget a name's failures when it signs
@@ -49,7 +43,9 @@ class SignInLimitMixin:
         except ValidationError:
             sign_in_limit.record_failure(self.request, username)
             if sign_in_limit.email_shared(username.strip()):
-                raise ValidationError(SHARED_EMAIL_MESSAGE, code="email_shared") from None
+                raise ValidationError(
+                    sign_in_limit.SHARED_EMAIL_MESSAGE, code="email_shared"
+                ) from None
             raise
         if self.get_user() is not None:
             sign_in_limit.clear(self.request, username)

@@ -49,6 +49,12 @@ def sign_in_name(entered: str) -> str:
     return matches[0] if len(matches) == 1 else entered
 
 
+SHARED_EMAIL_MESSAGE = (
+    "More than one account uses this email, so it cannot sign you in. "
+    "Sign in with your username instead (the password reset email tells you which it is)."
+)
+
+
 def email_shared(entered: str) -> bool:
     """True when what was typed is no one's user name but the email of several accounts,
     which then sign in with their user names."""

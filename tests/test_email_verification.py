@@ -5,7 +5,7 @@ import re
 import time
 
 import pytest
-from django.core import signing
+from django.core import mail, signing
 from django.test import Client
 
 from backend import sign_in_limit
@@ -217,3 +217,21 @@ def test_asking_for_the_link_again_needs_an_account(keisha):
     assert response.status_code == 302
     assert response.url.startswith("/accounts/sign-in/")
     assert not Email.objects.exists()
+
+
+def test_the_confirmation_email_is_delivered_once_the_sign_up_commits(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/sign-up/",
+            {
+                "email": "rosa@example.org",
+                "password1": "a-long-pass-7",
+                "password2": "a-long-pass-7",
+            },
+        )
+
+    assert [message.to for message in mail.outbox] == [["rosa@example.org"]]
+    assert "/accounts/verify-email/" in mail.outbox[0].body
+    assert Email.objects.get(kind="account.verify").sent_at is not None
