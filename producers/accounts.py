@@ -59,8 +59,10 @@ def _free_username(email: str) -> str:
 
 def account_create(*, email: str, name: str, password: str) -> AbstractBaseUser:
     """Make a resident's account whose user name is its email. Refuses an email that any
-    account already uses (`EmailInUse`), also when two sign-ups race for it. The password
-    is expected to have passed the validators already. The email starts unverified."""
+    account already uses (`EmailInUse`). Two sign-ups racing for one email derive the same
+    user name, so the unique user name lets one in and refuses the other (there is no
+    unique index on emails: older accounts may share one). The password is expected to
+    have passed the validators already. The email starts unverified."""
     email = email_normalise(email)
     if email_is_taken(email):
         raise EmailInUse
