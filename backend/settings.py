@@ -221,6 +221,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["backend.sign_in.UsernameOrEmailBackend"]
 LOGIN_URL = "/accounts/sign-in/"
 LOGIN_REDIRECT_URL = "/"
+# A password reset link works once (it covers the password hash) and for this long.
+PASSWORD_RESET_TIMEOUT = 3 * 60 * 60
 
 # --- Internationalisation ----------------------------------------------------------
 

@@ -6,7 +6,6 @@ The storefront form, the admin form and the token endpoint all pass through
 
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
@@ -18,12 +17,8 @@ class UsernameOrEmailBackend(ModelBackend):
     someone's email wins, so nobody can take over a name by choosing it as email."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username and "@" in username:
-            users = get_user_model()._default_manager
-            if not users.filter(username=username).exists():
-                matches = list(users.filter(email__iexact=username).values_list("username")[:2])
-                if len(matches) == 1:
-                    username = matches[0][0]
+        if username:
+            username = sign_in_limit.sign_in_name(username)
         # The password is hashed even when no account matched, as ModelBackend does,
         # so timing does not tell which accounts exist.
         return super().authenticate(request, username=username, password=password, **kwargs)
@@ -47,6 +42,10 @@ class SignInLimitMixin:
             data = super().clean()
         except ValidationError:
             sign_in_limit.record_failure(self.request, username)
+            if sign_in_limit.email_shared(username.strip()):
+                raise ValidationError(
+                    sign_in_limit.SHARED_EMAIL_MESSAGE, code="email_shared"
+                ) from None
             raise
         if self.get_user() is not None:
             sign_in_limit.clear(self.request, username)

@@ -18,6 +18,7 @@ import hashlib
 import math
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
@@ -27,6 +28,42 @@ WINDOW_SECONDS = 15 * 60
 # Sign-up tries per address per window: asking "is this name or email taken?" through
 # the sign-up form costs about as much as guessing a password.
 MAX_SIGN_UPS = 10
+# Password reset requests per address, and reset emails per address asked for, per window:
+# the form must not become a way to flood someone's inbox.
+MAX_RESET_REQUESTS = 10
+MAX_RESET_EMAILS = 3
+# Verification emails an account may ask for again per window.
+MAX_VERIFY_RESENDS = 3
+
+
+def sign_in_name(entered: str) -> str:
+    """The user name that what someone typed signs in as: a user name, or the email of
+    exactly one account. A name that is also someone's email wins, so nobody can take
+    over a name by choosing it as email. Anything else is returned as typed."""
+    if "@" not in entered:
+        return entered
+    users = get_user_model()._default_manager
+    if users.filter(username=entered).exists():
+        return entered
+    matches = list(users.filter(email__iexact=entered).values_list("username", flat=True)[:2])
+    return matches[0] if len(matches) == 1 else entered
+
+
+SHARED_EMAIL_MESSAGE = (
+    "More than one account uses this email, so it cannot sign you in. "
+    "Sign in with your username instead (the password reset email tells you which it is)."
+)
+
+
+def email_shared(entered: str) -> bool:
+    """True when what was typed is no one's user name but the email of several accounts,
+    which then sign in with their user names."""
+    if "@" not in entered:
+        return False
+    users = get_user_model()._default_manager
+    if users.filter(username=entered).exists():
+        return False
+    return users.filter(email__iexact=entered).count() > 1
 
 
 def client_address(request) -> str:
@@ -40,7 +77,8 @@ def _digest(kind: str, raw: str) -> str:
 def _keys(request, username: str) -> list[tuple[str, int]]:
     """The counters one try touches, each with the failures that block it."""
     address = client_address(request)
-    name = username.strip().lower()
+    # An account's email and its name count as one, so switching between them buys no tries.
+    name = sign_in_name(username.strip()).lower()
     return [
         (_digest("name", f"{address}|{name}"), MAX_FAILURES),
         (_digest("address", address), MAX_ADDRESS_FAILURES),
@@ -98,6 +136,18 @@ def sign_up_seconds_blocked(request) -> int:
 def record_sign_up(request) -> None:
     """Count one sign-up try, good or bad."""
     _count(_digest("sign-up", client_address(request)))
+
+
+def limit_seconds_blocked(kind: str, ident: str, limit: int) -> int:
+    """How long `ident` (an address, an email, an account) must wait before it may do
+    `kind` again: 0 while it has done it fewer than `limit` times this window."""
+    key = _digest(kind, ident)
+    return _wait(key, limit, cache.get_many([key, key + ":until"]))
+
+
+def limit_record(kind: str, ident: str) -> None:
+    """Count one `kind` done by `ident`."""
+    _count(_digest(kind, ident))
 
 
 def retry_message(wait: int) -> str:

@@ -1,12 +1,14 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from backend.sign_in import SignInLimitMixin
 from orders.models import Order
 from orders.services.inputs import ADDRESS_MAX, EMAIL_MAX, NAME_MAX, NOTE_MAX, PHONE_MAX
+from producers import accounts
+from producers.exceptions import EmailInUse
 
 
 class AddToCartForm(forms.Form):
@@ -77,24 +79,79 @@ class CheckoutForm(forms.Form):
 class SignInForm(SignInLimitMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Username or email"
+        self.fields["username"].label = "Email or username"
 
 
-class SignUpForm(UserCreationForm):
-    email = forms.EmailField(label="Email")
-    first_name = forms.CharField(max_length=150, label="First name")
+class SignUpForm(forms.Form):
+    """Email, an optional name and a password. Short hints; Django's password rules are
+    shown only when a password breaks one."""
 
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
-        fields = ["username", "first_name", "email"]
+    email = forms.EmailField(
+        max_length=254,
+        label="Email",
+        help_text="We send you a link to confirm it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    name = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Your name (optional)",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        help_text="At least 8 characters.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean_email(self):
-        email = self.cleaned_data["email"]
+        email = accounts.email_normalise(self.cleaned_data["email"])
         # Emails sign in too, so one email names one account. The message names no
         # account; the sign-up limit makes asking about many emails slow.
-        if get_user_model()._default_manager.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "This email cannot be used for a new account. If it is yours, sign in with it.",
-                code="email_in_use",
-            )
+        if accounts.email_is_taken(email):
+            raise forms.ValidationError(EmailInUse.default_detail, code="email_in_use")
         return email
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ. Type the same one twice.")
+        elif first:
+            # Judged against what the person typed, so "keisha2026" is refused for Keisha.
+            person = get_user_model()(
+                username=data.get("email", ""),
+                email=data.get("email", ""),
+                first_name=data.get("name", ""),
+            )
+            try:
+                password_validation.validate_password(first, person)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        help_text="The email of your account.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's form (its validators, the two fields) with plain words and no rule list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = "At least 8 characters."
+        self.fields["new_password2"].label = "New password again"
+        self.fields["new_password2"].help_text = ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend import views
+from frontend import account_views, views
 
 app_name = "frontend"
 
@@ -17,7 +17,33 @@ urlpatterns = [
     path("orders/", views.my_orders, name="my_orders"),
     path("orders/<str:number>/", views.order_detail, name="order"),
     path("orders/<str:number>/pay/", views.order_pay, name="order_pay"),
-    path("accounts/sign-in/", views.SignInView.as_view(), name="sign_in"),
-    path("accounts/sign-up/", views.sign_up, name="sign_up"),
+    path("accounts/sign-in/", account_views.SignInView.as_view(), name="sign_in"),
+    path("accounts/sign-up/", account_views.sign_up, name="sign_up"),
+    path(
+        "accounts/verify-email/resend/",
+        account_views.email_verify_resend,
+        name="email_verify_resend",
+    ),
+    path("accounts/verify-email/<str:token>/", account_views.email_verify, name="email_verify"),
+    path(
+        "accounts/password-reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        account_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        account_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("accounts/sign-out/", views.sign_out, name="sign_out"),
 ]

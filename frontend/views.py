@@ -4,10 +4,9 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.auth.views import LoginView
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,9 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from backend import sign_in_limit
 from backend.money import format_quantity, to_money
-from backend.sign_in import with_retry_after
 from catalog import selectors as catalog_selectors
 from catalog.caching import CachedCountPaginator, cached
 from catalog.exceptions import InsufficientStock
@@ -26,7 +23,7 @@ from catalog.filters import ProductFilter
 from catalog.models import Category, Product
 from frontend import checkout_limit
 from frontend.cart import Cart
-from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm, SignInForm, SignUpForm
+from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm
 from orders import selectors as order_selectors
 from orders.exceptions import (
     InvalidInput,
@@ -38,6 +35,7 @@ from orders.exceptions import (
 from orders.models import Order
 from orders.payments.checkout import checkout_start
 from orders.services import Contact, order_place
+from producers import accounts
 from producers.models import Producer
 from producers.selectors import producer_list
 
@@ -389,45 +387,8 @@ def order_detail(request, number):
 @login_required
 def my_orders(request):
     orders = Order.objects.filter(customer=request.user).prefetch_related("lines")[:50]
-    return render(request, "frontend/my_orders.html", {"orders": orders})
-
-
-# --- Accounts ----------------------------------------------------------------------------------
-
-
-class SignInView(LoginView):
-    """Sign in with a user name or email; while the shared limit holds (too many failures
-    for the name or from the address) the form answers 429 without checking the password."""
-
-    template_name = "frontend/sign_in.html"
-    authentication_form = SignInForm
-    redirect_authenticated_user = True
-
-    def form_invalid(self, form):
-        return with_retry_after(super().form_invalid(form))
-
-
-def sign_up(request):
-    """Make an account. Every try counts against a per-address limit, so probing which
-    names and emails are taken is as slow as guessing passwords."""
-    if request.user.is_authenticated:
-        return redirect("frontend:home")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST":
-        wait = sign_in_limit.sign_up_seconds_blocked(request)
-        if wait:
-            # A fresh form: nothing sent is validated, so nothing is looked up.
-            context = {"form": SignUpForm(), "blocked": sign_in_limit.retry_message(wait)}
-            response = render(request, "frontend/sign_up.html", context, status=429)
-            response["Retry-After"] = str(wait)
-            return response
-        sign_in_limit.record_sign_up(request)
-        if form.is_valid():
-            user = form.save()
-            login(request, user, backend="backend.sign_in.UsernameOrEmailBackend")
-            messages.success(request, f"Welcome, {user.first_name or user.username}!")
-            return redirect("frontend:home")
-    return render(request, "frontend/sign_up.html", {"form": form})
+    context = {"orders": orders, "email_verified": accounts.email_is_verified(request.user)}
+    return render(request, "frontend/my_orders.html", context)
 
 
 @require_POST

@@ -18,3 +18,9 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         for module in OUTBOX_SENDERS:
             import_module(module)
+        # Producers sits below orders: it announces a proven email, orders joins the
+        # guest orders placed with it (orders.services.accounts).
+        from orders.services.accounts import on_email_verified
+        from producers.accounts import email_verified
+
+        email_verified.connect(on_email_verified, dispatch_uid="orders-join-guest-orders")

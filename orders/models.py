@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from backend.money import MONEY
 from orders.outbox_models import Email, OutboxAttempt, OutboxMessage, OutboxState  # noqa: F401
@@ -103,6 +104,12 @@ class Order(models.Model):
             models.Index(fields=["status", "expires_at"], name="order_status_expiry"),
             models.Index(fields=["status", "collect_by"], name="order_status_collect_by"),
             models.Index(fields=["customer", "-created_at"], name="order_customer_newest"),
+            # Guest orders by email, for joining them to the account that proves it.
+            models.Index(
+                Upper("contact_email"),
+                name="order_guest_email",
+                condition=Q(customer__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

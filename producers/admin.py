@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from producers.models import ApiToken, Capability, Membership, Producer
+from producers.models import ApiToken, Capability, EmailVerification, Membership, Producer
 
 
 class MembershipInline(admin.TabularInline):
@@ -69,6 +69,22 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "name", "prefix"]
     readonly_fields = list_display
     exclude = ["digest", "password_mark"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EmailVerification)
+class EmailVerificationAdmin(admin.ModelAdmin):
+    """Written only when someone proves their email (a link, an invitation); staff may
+    delete one to ask for a new proof."""
+
+    list_display = ["email", "user", "verified_at"]
+    search_fields = ["email", "user__username"]
+    readonly_fields = list_display
 
     def has_add_permission(self, request):
         return False

@@ -203,3 +203,26 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.prefix}…"
+
+
+class EmailVerification(models.Model):
+    """An account's email that its owner proved they read: they opened a link sent to it,
+    or accepted an invitation sent to it. It counts only while the account still has this
+    email, so changing the email needs a new proof. One account proves one address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_verification"
+    )
+    email = models.EmailField(unique=True, help_text="Lower-cased, as it was proven.")
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email=models.functions.Lower("email")),
+                name="email_verification_lower_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email

@@ -142,3 +142,36 @@ def test_the_token_endpoint_refuses_the_right_password_after_too_many_wrong_ones
     assert blocked.status_code == 429
     assert blocked.json()["code"] == "throttled"
     assert 14 * 60 < int(blocked.headers["Retry-After"]) <= 15 * 60
+
+
+# --- Email or username, at every door ---------------------------------------------------------
+
+
+def test_every_door_takes_the_email_whatever_its_case(admin_user):
+    UserFactory(username="keisha", email="keisha@example.org")
+    admin_user.email = "root@example.org"
+    admin_user.save()
+
+    assert shop_sign_in(Client(), "KEISHA@example.org", PASSWORD).status_code == 302
+    assert token(Client(), "Keisha@Example.org", PASSWORD).status_code == 200
+    assert admin_sign_in(Client(), "ROOT@example.org", PASSWORD).status_code == 302
+
+
+def test_a_block_earned_with_the_email_holds_for_the_username_at_the_token_door(few_failures):
+    UserFactory(username="keisha", email="keisha@example.org")
+    client = Client()
+    for _ in range(3):
+        token(client, "keisha@example.org")
+
+    assert token(client, "keisha", PASSWORD).status_code == 429
+
+
+def test_the_token_door_says_to_use_the_username_when_the_email_is_shared():
+    UserFactory(username="keisha", email="family@example.org")
+    UserFactory(username="andre", email="family@example.org")
+
+    response = token(Client(), "family@example.org", PASSWORD)
+
+    assert response.status_code == 400
+    assert "More than one account uses this email" in str(response.json())
+    assert token(Client(), "andre", PASSWORD).status_code == 200

@@ -32,6 +32,10 @@ class TokenRequestSerializer(serializers.Serializer):
             password=attrs["password"],
         )
         if user is None:
+            if sign_in_limit.email_shared(attrs["username"].strip()):
+                raise serializers.ValidationError(
+                    sign_in_limit.SHARED_EMAIL_MESSAGE, code="email_shared"
+                )
             # One message for a wrong password and a missing account.
             raise serializers.ValidationError(
                 "Unable to log in with provided credentials.", code="authorization"
