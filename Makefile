@@ -31,7 +31,8 @@ install: $(VENV)/.installed
 
 run: install
 	@$(PY) manage.py migrate --no-input
-	@$(PY) manage.py seed_demo
+	@# The demo's emails link to this server, as scripts/run's do: same HOST and PORT.
+	@SITE_URL="$${SITE_URL:-http://$${HOST:-127.0.0.1}:$${PORT:-8000}}" $(PY) manage.py seed_demo
 	@scripts/run
 
 test: install

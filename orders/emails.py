@@ -8,6 +8,7 @@ says what was true when it was made.
 
 import logging
 import smtplib
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from orders import outbox
-from orders.models import Email, Job, Order, OrderLine
+from orders.models import Email, Job, Order, OrderLine, Refund
 from producers.models import Membership, Producer
 
 logger = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ def email_customer_ready(*, job: Job) -> Email | None:
         "pay_at_pickup": order.payment_method == Order.PaymentMethod.PAY_AT_PICKUP,
         "collect_by": order.collect_by,
         "order_url": _order_url(order),
+        "part": _part(job, order),
     }
     return email_queue(
         to=[order.contact_email],
@@ -189,3 +191,170 @@ def _send(email: Email) -> outbox.Result:
 
 
 outbox.register(outbox.Sender(kind="email", model=Email, send=_send, queue_name="email"))
+
+
+# --- The resident's order, step by step ------------------------------------------------
+
+CURRENCY_SYMBOLS = {"usd": "$"}
+
+
+def money(amount: Decimal, currency: str = "usd") -> str:
+    """An amount for people: `$1,234.50` (an unknown currency by its code: `EUR 1,234.50`)."""
+    symbol = CURRENCY_SYMBOLS.get(currency.lower())
+    number = f"{Decimal(amount):,.2f}"
+    return f"{symbol}{number}" if symbol else f"{currency.upper()} {number}"
+
+
+def _line_rows(lines, currency: str) -> list[dict]:
+    return [
+        {
+            "quantity": line.quantity,
+            "title": line.title,
+            "line_total": money(line.line_total, currency),
+        }
+        for line in sorted(lines, key=lambda line: line.pk)
+    ]
+
+
+def _part(job: Job, order: Order, lines: list[OrderLine] | None = None) -> dict:
+    """One co-op's part of an order: what it makes, where and when to collect it, and what
+    it costs (its lines not cancelled)."""
+    if lines is None:
+        lines = [line for line in job.lines.all() if not line.cancelled]
+    producer = job.producer
+    amount = sum((line.line_total for line in lines), Decimal("0"))
+    return {
+        "producer": producer.name,
+        "pickup_place": producer.pickup_place,
+        "opening_hours": producer.opening_hours,
+        "public_phone": producer.public_phone,
+        "due_date": job.due_date,
+        "lines": _line_rows(lines, order.currency),
+        "amount": money(amount, order.currency),
+    }
+
+
+def _order_context(order: Order) -> dict:
+    return {
+        "order": order,
+        "order_url": _order_url(order),
+        "delivery": order.fulfilment == Order.Fulfilment.DELIVERY,
+        "pay_at_pickup": order.payment_method == Order.PaymentMethod.PAY_AT_PICKUP,
+        "total": money(order.total, order.currency),
+    }
+
+
+def _to_resident(order: Order, *, template: str, kind: str, context: dict, job=None, producer=None):
+    return email_queue(
+        to=[order.contact_email],
+        template=template,
+        context=_order_context(order) | context,
+        kind=kind,
+        order=order,
+        job=job,
+        producer=producer,
+    )
+
+
+def email_order_placed(*, order: Order) -> Email | None:
+    """Tell the resident their order is confirmed: each co-op's part, where and when to
+    collect it (or where it is delivered), what to pay and how, and the order's link.
+
+    Call it once, in the transaction that confirms the order (`confirm_payment`).
+    """
+    jobs = (
+        order.jobs.filter(status__in=Job.OPEN_STATUSES)
+        .select_related("producer")
+        .prefetch_related("lines")
+        .order_by("pk")
+    )
+    parts = [part for part in (_part(job, order) for job in jobs) if part["lines"]]
+    return _to_resident(
+        order, template="order_placed", kind="order.placed", context={"parts": parts}
+    )
+
+
+def email_order_part_declined(
+    *,
+    order: Order,
+    job: Job,
+    reason: str,
+    moved: list[OrderLine],
+    dropped: list[OrderLine],
+    refunded: Decimal,
+) -> Email | None:
+    """Tell the resident a co-op declined its part, why, and what happens next: the lines
+    another co-op took on (named, with where to collect), and the lines cancelled, with
+    the money given back for them and what the order now comes to.
+
+    Call it in the transaction of the decline, after the order's totals were reduced.
+    """
+    taken: dict[int, list[OrderLine]] = {}
+    for line in moved:
+        taken.setdefault(line.job_id, []).append(line)
+    new_jobs = Job.objects.filter(pk__in=taken).select_related("producer").order_by("pk")
+    return _to_resident(
+        order,
+        template="order_part_declined",
+        kind="order.part_declined",
+        context={
+            "declined_by": job.producer.name,
+            "reason": reason,
+            "rerouted": [_part(new, order, taken[new.pk]) for new in new_jobs],
+            "cancelled": _line_rows(dropped, order.currency),
+            "refunded": money(refunded, order.currency) if refunded > 0 else "",
+            "nothing_left": order.status == Order.Status.CANCELLED,
+        },
+        job=job,
+        producer=job.producer,
+    )
+
+
+def email_order_cancelled(
+    *, order: Order, lines: list[OrderLine], refunded: Decimal, by_customer: bool
+) -> Email | None:
+    """Tell the resident their whole order was cancelled (as they asked, or why not), and
+    what is given back."""
+    return _to_resident(
+        order,
+        template="order_cancelled",
+        kind="order.cancelled",
+        context={
+            "lines": _line_rows(lines, order.currency),
+            "refunded": money(refunded, order.currency) if refunded > 0 else "",
+            "by_you": by_customer,
+        },
+    )
+
+
+def email_order_expired(*, order: Order, lines: list[OrderLine]) -> Email | None:
+    """Tell the resident an unpaid card order ran out of time: nothing was charged."""
+    return _to_resident(
+        order,
+        template="order_expired",
+        kind="order.expired",
+        context={"lines": _line_rows(lines, order.currency)},
+    )
+
+
+def email_refund_succeeded(*, refund: Refund) -> Email | None:
+    """Tell the resident their money is on its way back: how much, and for what.
+
+    Call it once, in the transaction that records that the refund succeeded.
+    """
+    order = refund.order
+    job = refund.job
+    lines = list(job.lines.filter(cancelled=True)) if job is not None else []
+    return _to_resident(
+        order,
+        template="order_refunded",
+        kind="order.refunded",
+        context={
+            "amount": money(refund.amount, order.currency),
+            "part_of": job.producer.name if job is not None else "",
+            "lines": _line_rows(lines, order.currency),
+            "whole": job is None
+            and order.status in (Order.Status.CANCELLED, Order.Status.REFUNDED),
+        },
+        job=job,
+    )

@@ -103,7 +103,8 @@ class Result:
 class Sender:
     """How one kind is sent. `send` runs outside any transaction and returns a Result for
     everything it expects to go wrong; `check` runs under the claim's lock and may settle
-    the row without a try (returns the state to set); `log` and `give_up` run in the
+    the row without a try (returns the state to set); `log`, `before_record` (which sees
+    the row as it was before the try's fields are written) and `give_up` run in the
     record's transaction."""
 
     kind: str
@@ -114,6 +115,7 @@ class Sender:
     check: Callable[[Any], OutboxState | None] | None = None
     log: Callable[[Any, int, Result, int], None] | None = None
     give_up: Callable[[Any, Result], None] | None = None
+    before_record: Callable[[Any, Result], None] | None = None
 
 
 SENDERS: dict[str, Sender] = {}
@@ -192,6 +194,8 @@ def record(*, kind: str, pk: int, number: int, result: Result, duration_ms: int 
             sender.log(row, number, result, duration_ms)
         else:
             _log_attempt(kind, row, number, result, duration_ms)
+        if sender.before_record is not None:
+            sender.before_record(row, result)
         row.last_error = result.error[:500]
         for name, value in result.fields.items():
             setattr(row, name, value)

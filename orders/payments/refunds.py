@@ -9,6 +9,7 @@ from django.db.models import Sum
 
 from backend.money import from_cents, to_cents
 from orders import outbox
+from orders.emails import email_refund_succeeded
 from orders.models import Job, Order, OrderLine, OutboxState, Payment, Refund
 from orders.stripe_client import stripe_client
 
@@ -113,12 +114,14 @@ def _send(refund: Refund) -> outbox.Result:
 def refund_update_from_stripe(*, refund: dict) -> Refund | None:
     """Record what Stripe says of a refund, read from Stripe itself, inside the caller's
     transaction. A refund made outside this system (in Stripe's dashboard) is recorded
-    against its payment. Returns the refund, or None when it is not for one of our payments.
+    against its payment. The resident is emailed when it first reads succeeded. Returns
+    the refund, or None when it is not for one of our payments.
     """
     status = STRIPE_REFUND_STATUS.get(refund.get("status"), Refund.Status.PENDING)
     error = refund.get("failure_reason") or ""
     ours = Refund.objects.select_for_update(of=("self",)).filter(stripe_refund_id=refund["id"])
     existing = ours.first()
+    was = existing.status if existing is not None else None
     if existing is None:
         intent = refund.get("payment_intent")
         intent_id = intent.get("id") if isinstance(intent, dict) else intent
@@ -128,7 +131,7 @@ def refund_update_from_stripe(*, refund: dict) -> Refund | None:
             return None
         # Our own refund whose answer was lost carries its key in the metadata.
         key = (refund.get("metadata") or {}).get("refund") or f"stripe-{refund['id']}"
-        existing, _ = Refund.objects.get_or_create(
+        existing, created = Refund.objects.get_or_create(
             idempotency_key=key,
             defaults={
                 "order": payment.order,
@@ -139,6 +142,10 @@ def refund_update_from_stripe(*, refund: dict) -> Refund | None:
                 "state": OutboxState.DELIVERED,
             },
         )
+        if not created:
+            # Ours, maybe being recorded by the worker right now: wait for it, then read.
+            existing = Refund.objects.select_for_update(of=("self",)).get(pk=existing.pk)
+            was = existing.status
     # Stripe has it, whoever asked: nothing is left for the outbox to send.
     existing.stripe_refund_id = refund["id"]
     existing.status = status
@@ -155,7 +162,19 @@ def refund_update_from_stripe(*, refund: dict) -> Refund | None:
             "updated_at",
         ]
     )
+    if status == Refund.Status.SUCCEEDED and was != Refund.Status.SUCCEEDED:
+        email_refund_succeeded(refund=existing)
     return existing
 
 
-outbox.register(outbox.Sender(kind="refund", model=Refund, send=_send))
+def _before_record(refund: Refund, result: outbox.Result) -> None:
+    """Stripe's answer says the money went back: the resident is told, once (a webhook
+    that said so first already told them)."""
+    succeeded = result.fields.get("status") == Refund.Status.SUCCEEDED
+    if succeeded and refund.status != Refund.Status.SUCCEEDED:
+        email_refund_succeeded(refund=refund)
+
+
+outbox.register(
+    outbox.Sender(kind="refund", model=Refund, send=_send, before_record=_before_record)
+)

@@ -1,10 +1,13 @@
 """Ending an order before it is made: cancelled by its customer, or expired unpaid."""
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
 from orders import lock_objects
 from orders.dispatch import dispatch_jobs
+from orders.emails import email_order_cancelled, email_order_expired
 from orders.exceptions import InvalidTransition
 from orders.models import Job, Order, OrderLine
 from orders.payments.refunds import refund_rest_of_order
@@ -34,8 +37,9 @@ def order_cancel(*, order: Order, by, reason: str = BY_THE_CUSTOMER) -> Order:
 
     Locks the order, then its jobs and the stock they hold. A paid card order is
     refunded through Stripe (by a task written in this transaction) and ends
-    `refunded`. A blank reason is the customer's. Raises InvalidInput for a
-    reason over 240 characters and InvalidTransition once any part is being made.
+    `refunded`. The resident is emailed what was cancelled and what is given back.
+    A blank reason is the customer's. Raises InvalidInput for a reason over 240
+    characters and InvalidTransition once any part is being made.
     """
     reason_check(reason, limit=CANCEL_REASON_MAX, required=False)
     reason = reason.strip() or BY_THE_CUSTOMER
@@ -57,18 +61,26 @@ def order_cancel(*, order: Order, by, reason: str = BY_THE_CUSTOMER) -> Order:
         locked.cancelled_at = timezone.now()
         locked.cancel_reason = reason
         # Paid by card: whatever was not given back yet is refunded through Stripe.
-        if paid and refund_rest_of_order(order=locked, reason=reason):
+        refund = refund_rest_of_order(order=locked, reason=reason) if paid else None
+        if refund:
             locked.status = O.REFUNDED
         locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
-        # Co-ops that already had the work are told it is off.
+        # Co-ops that already had the work are told it is off; the resident too.
         dispatch_jobs(jobs=[job for job in cancelled if job.dispatched], event="job.cancelled")
+        email_order_cancelled(
+            order=locked,
+            lines=list(OrderLine.objects.filter(job__in=cancelled)),
+            refunded=refund.amount if refund else Decimal("0"),
+            by_customer=reason == BY_THE_CUSTOMER,
+        )
     return locked
 
 
 def order_expire(*, order: Order) -> bool:
     """Give an unpaid order's stock back once its time is up. True if it expired now.
 
-    Locks the order, then its jobs and the stock they hold.
+    Locks the order, then its jobs and the stock they hold. The resident is emailed
+    that nothing was charged.
     """
     with transaction.atomic():
         locked = lock_objects.order_for_update(order.pk)
@@ -76,11 +88,12 @@ def order_expire(*, order: Order) -> bool:
             return False
         if locked.expires_at > timezone.now():
             return False
-        jobs_cancel_open(locked, by=None, note=NOT_PAID_IN_TIME)
+        released = jobs_cancel_open(locked, by=None, note=NOT_PAID_IN_TIME)
         locked.status = O.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.cancel_reason = NOT_PAID_IN_TIME
         locked.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+        email_order_expired(order=locked, lines=list(OrderLine.objects.filter(job__in=released)))
     return True
 
 

@@ -9,6 +9,7 @@ from catalog.exceptions import InsufficientStock
 from catalog.services.stock import StockLine, stock_consume
 from orders import lock_objects
 from orders.dispatch import dispatch_jobs, notify_customer_ready
+from orders.emails import email_order_part_declined
 from orders.exceptions import InvalidTransition, ProducerUnavailable
 from orders.models import Allocation, Job, Order, OrderLine
 from orders.payments.payouts import payout_request
@@ -151,7 +152,9 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
     Lines of an open design are routed again (through the same `jobs_create` /
     `jobs_reserve` as placing), leaving out every producer that declined this
     order before; lines that cannot go anywhere else are cancelled and, if paid
-    by card, refunded. Locks the order, the job, then stock. Raises InvalidInput
+    by card, refunded; the order's subtotal and total no longer count them. The
+    resident is emailed the reason and what happens next. Locks the order, the
+    job, then stock. Raises InvalidInput
     for a missing or over-long reason, InvalidTransition unless routed or
     accepted. Returns the declined job.
     """
@@ -167,10 +170,30 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
         moved = _reroute(order, locked, [line for line in lines if line.product.open_design], by=by)
         dropped = [line for line in lines if line not in moved]
         OrderLine.objects.filter(pk__in=[line.pk for line in dropped]).update(cancelled=True)
+        _reduce_totals(order, dropped)
         # Paid by card: what nobody else can make is refunded through Stripe.
-        refund_for_lines(order=order, job=locked, lines=dropped, reason=_declined(reason))
+        refund = refund_for_lines(order=order, job=locked, lines=dropped, reason=_declined(reason))
         _sync_order(order.pk)
+        order.refresh_from_db(fields=["status", "collect_by", "cancel_reason", "cancelled_at"])
+        email_order_part_declined(
+            order=order,
+            job=locked,
+            reason=reason,
+            moved=moved,
+            dropped=dropped,
+            refunded=refund.amount if refund else Decimal("0"),
+        )
     return locked
+
+
+def _reduce_totals(order: Order, cancelled: list[OrderLine]) -> None:
+    """The order no longer costs what its cancelled lines cost. The caller holds its lock."""
+    amount = sum((line.line_total for line in cancelled), Decimal("0"))
+    if not amount:
+        return
+    order.subtotal = max(order.subtotal - amount, Decimal("0"))
+    order.total = max(order.total - amount, Decimal("0"))
+    order.save(update_fields=["subtotal", "total", "updated_at"])
 
 
 def _declined(reason: str) -> str:

@@ -13,6 +13,7 @@ from backend.money import to_money
 from catalog.models import Product
 from orders import lock_objects
 from orders.dispatch import dispatch_jobs
+from orders.emails import email_order_placed
 from orders.exceptions import InvalidInput, OrderLimitExceeded
 from orders.models import Job, Order, OrderLine
 from orders.routing import LineRequest, load_products, route_order
@@ -160,7 +161,8 @@ def confirm_payment(*, order: Order) -> Order:
 
     Locks the order row. Safe to call twice (a webhook delivered again): only
     the first call changes anything. The dispatch tasks are written in this
-    transaction, so a crash after commit loses nothing.
+    transaction, so a crash after commit loses nothing; so is the resident's
+    confirmation email.
     """
     with transaction.atomic():
         locked = lock_objects.order_for_update(order.pk)
@@ -177,6 +179,8 @@ def confirm_payment(*, order: Order) -> Order:
         jobs = list(locked.jobs.filter(status__in=Job.OPEN_STATUSES))
         Job.objects.filter(pk__in=[job.pk for job in jobs]).update(dispatched=True)
         dispatch_jobs(jobs=jobs, event="job.routed")
+        # The resident's confirmation, with the order's link: sent once, as the order is.
+        email_order_placed(order=locked)
     order.status, order.confirmed_at, order.expires_at, order.collect_by = (
         locked.status,
         locked.confirmed_at,

@@ -274,7 +274,7 @@ def test_the_ready_email_keeps_its_wording():
         "  2 × Cedar planter box\n\n"
         "Pick it up at Woodshop co-op, 1100 Robinson Rd, Jackson.\n"
         f"Give your order number: {order.number}.\n"
-        "You pay when you pick it up.\n\n"
+        "Bring $90.00 when you collect: you pay for this part there.\n\n"
         "Follow your order here: "
         f"http://127.0.0.1:8000/orders/{order.number}/?token={order.access_token}\n"
     )
