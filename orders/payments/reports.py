@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
+from backend.money import to_money
 from orders.models import CounterPayment, Payout
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -46,9 +47,10 @@ def _blank() -> dict:
 
 
 def _add(into: dict, row: dict) -> dict:
+    """Add one source's figures to `into`; money to the cent (SQLite's sums are not)."""
     for name in FIGURES:
         if name in row:
-            into[name] += row[name]
+            into[name] += row[name] if name == "jobs" else to_money(row[name])
     return into
 
 
@@ -136,7 +138,15 @@ class EarningLine:
     paid_out: Decimal
     owed: Decimal
     taken_at_counter: Decimal
+    status: str
     note: str
+
+
+PAYOUT_WORDS = {
+    Payout.Status.PAID: "Paid out",
+    Payout.Status.PENDING: "Being sent",
+    Payout.Status.OWED: "Owed: connect a Stripe account to be paid",
+}
 
 
 def coop_earning_lines(*, producer_id: int, month: datetime.date) -> list[EarningLine]:
@@ -158,7 +168,8 @@ def coop_earning_lines(*, producer_id: int, month: datetime.date) -> list[Earnin
                 paid_out=payout.amount if paid else Decimal("0.00"),
                 owed=Decimal("0.00") if paid else payout.amount,
                 taken_at_counter=Decimal("0.00"),
-                note=payout.get_status_display(),
+                status=PAYOUT_WORDS.get(payout.status, payout.get_status_display()),
+                note="",
             )
         )
     counter = _in_period(CounterPayment.objects.filter(producer_id=producer_id), month, end)
@@ -175,6 +186,7 @@ def coop_earning_lines(*, producer_id: int, month: datetime.date) -> list[Earnin
                 paid_out=Decimal("0.00"),
                 owed=Decimal("0.00"),
                 taken_at_counter=row.amount,
+                status="Taken at the counter" if row.amount else "Nothing taken",
                 note=row.reason,
             )
         )
