@@ -86,7 +86,6 @@ def order_for(*, number: str, user, token: str | None) -> Order | None:
 # --- How the money of an order, or of one job, stands -------------------------------------
 
 J = Job.Status
-CLOSED_ORDER = (Order.Status.CANCELLED, Order.Status.REFUNDED)
 ZERO = Decimal("0.00")
 
 
@@ -154,7 +153,7 @@ def order_payment_status(order: Order) -> PaymentStatus:
         return _pickup_order_status(order)
     payment = _card_payment(order)
     if payment is None:
-        if order.status in CLOSED_ORDER or not order.is_open:
+        if not order.is_open:
             return _status("not_charged")
         return _status("awaiting_payment", amount_due=order.total)
     refunded = _refunded(order.refunds.all())
