@@ -349,6 +349,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "OrderFulfilmentEnum": "orders.models.Order.Fulfilment",
         "JobStatusEnum": "orders.models.JobStatus",
+        # The API's order status: "confirmed" for a pay-at-pickup order, never "paid".
+        "OrderApiStatusEnum": "orders.api.serializers.ORDER_STATUSES",
     },
 }
 

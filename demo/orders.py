@@ -28,7 +28,11 @@ def seed_orders(*, resident, co_op_people: dict[str, object]) -> int:
         for job in order.jobs.select_related("producer"):
             member = co_op_people.get(job.producer.slug)
             for step in steps:
-                step(job=job, by=member)
+                if step is services.job_hand_over:
+                    cash = services.CounterPaymentInput(method="cash", amount=job.total)
+                    step(job=job, by=member, payment=cash)
+                else:
+                    step(job=job, by=member)
 
     placed = [
         place([("Market tote", 2), ("Walnut end-grain cutting board", 1)]),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.workbench import coop, deliveries, jobs, report, stock, store
+from frontend.workbench import coop, deliveries, earnings, jobs, report, stock, store
 
 app_name = "workbench"
 
@@ -17,4 +17,11 @@ urlpatterns = [
     # One co-op's shop: its pages take the co-op's slug.
     path("co-ops/", coop.coop_index, name="coops"),
     path("co-ops/<slug:slug>/", coop.coop_home, name="coop"),
+    path("co-ops/<slug:slug>/earnings/", earnings.earnings, name="coop-earnings"),
+    path(
+        "co-ops/<slug:slug>/earnings/month.csv",
+        earnings.earnings_month_csv,
+        name="coop-earnings-month-csv",
+    ),
+    path("co-ops/<slug:slug>/earnings/all.csv", earnings.earnings_csv, name="coop-earnings-csv"),
 ]

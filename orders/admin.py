@@ -3,6 +3,7 @@ from django.contrib import admin
 from backend.admin import ReadOnlyAdmin
 from orders.models import (
     Allocation,
+    CounterPayment,
     Email,
     IdempotencyRecord,
     Job,
@@ -199,6 +200,27 @@ class PayoutAdmin(ReadOnlyAdmin):
     list_filter = ["status", "state", "producer"]
     search_fields = ["job__order__number", "producer__name", "stripe_transfer_id"]
     list_select_related = ["job__order", "job__producer", "producer"]
+
+
+@admin.register(CounterPayment)
+class CounterPaymentAdmin(ReadOnlyAdmin):
+    """What co-ops took at the counter for pay-at-pickup orders: a ledger, never edited."""
+
+    list_display = [
+        "job",
+        "producer",
+        "method",
+        "amount",
+        "due",
+        "community_share",
+        "reason",
+        "recorded_by",
+        "created_at",
+    ]
+    list_filter = ["method", "producer"]
+    search_fields = ["job__order__number", "producer__name", "reason"]
+    list_select_related = ["job__order", "job__producer", "producer", "recorded_by"]
+    date_hierarchy = "created_at"
 
 
 # --- The outbox's own rows: emails and the attempts of refunds, payouts and emails -----

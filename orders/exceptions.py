@@ -4,6 +4,7 @@ from rest_framework import status
 from backend.errors import DomainError, InvalidTransition
 
 __all__ = [
+    "CounterPaymentNotExpected",
     "IdempotencyKeyReused",
     "InvalidTransition",
     "InvalidInput",
@@ -88,3 +89,13 @@ class StripeEventInvalid(DomainError):
     code = "invalid_payload"
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = "The body is not a Stripe event."
+
+
+class CounterPaymentNotExpected(DomainError):
+    """A counter payment sent for a job the customer already paid for by card."""
+
+    code = "paid_by_card"
+    default_detail = (
+        "This order was paid by card: there is nothing to take at the counter. Hand it over "
+        "without a payment."
+    )

@@ -9,7 +9,13 @@ from django.db.models.functions import Upper
 
 from backend.money import MONEY
 from orders.outbox_models import Email, OutboxAttempt, OutboxMessage, OutboxState  # noqa: F401
-from orders.payment_models import Payment, Payout, Refund, StripeEvent  # noqa: F401
+from orders.payment_models import (  # noqa: F401
+    CounterPayment,
+    Payment,
+    Payout,
+    Refund,
+    StripeEvent,
+)
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
 

@@ -1,7 +1,9 @@
-"""Card payments through Stripe: the payment page, Stripe's events, refunds and payouts."""
+"""Card payments through Stripe (the payment page, Stripe's events, refunds and payouts),
+and what co-ops take at the counter for pay-at-pickup orders."""
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from backend.money import MONEY
 from orders.outbox_models import OutboxMessage
@@ -149,3 +151,96 @@ class Payout(OutboxMessage):
     @property
     def idempotency_key(self) -> str:
         return f"payout-job-{self.job_id}"
+
+
+class CounterPaymentQuerySet(models.QuerySet):
+    """Counter payments are a ledger: bulk edits and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise TypeError("Counter payments are never edited.")
+
+    def delete(self):
+        raise TypeError("Counter payments are never deleted.")
+
+
+class CounterPayment(models.Model):
+    """What a co-op took at the counter when it handed over a pay-at-pickup job.
+
+    One per job, written in the hand-over's transaction and never edited or
+    deleted. The amount taken is split like a card payout: `community_share` for
+    the community fund (half-up to the cent) and `coop_share` for the co-op, which
+    add up to `amount` exactly. `due` is the job's total at the hand-over; taking
+    less (or nothing) needs a `reason`.
+    """
+
+    class Method(models.TextChoices):
+        CASH = "cash", "Cash"
+        CARD_TERMINAL = "card_terminal", "Card terminal"
+        OTHER = "other", "Other"
+
+    job = models.OneToOneField(
+        "orders.Job", on_delete=models.PROTECT, related_name="counter_payment"
+    )
+    producer = models.ForeignKey(
+        "producers.Producer", on_delete=models.PROTECT, related_name="counter_payments"
+    )
+    method = models.CharField(max_length=16, choices=Method.choices)
+    amount = models.DecimalField(**MONEY, help_text="What was taken.")
+    due = models.DecimalField(**MONEY, help_text="The job's total at the hand-over.")
+    reason = models.CharField(
+        max_length=240, blank=True, help_text="Why less than the total was taken."
+    )
+    coop_share = models.DecimalField(**MONEY, help_text="What the co-op keeps.")
+    community_share = models.DecimalField(**MONEY, help_text="Owed to the community fund.")
+    community_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = CounterPaymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["producer", "created_at"], name="counterpay_producer_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method__in=["cash", "card_terminal", "other"]),
+                name="counterpay_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0, amount__lte=F("due")), name="counterpay_amount_0_due"
+            ),
+            # That the two shares add up to the amount is the split function's promise
+            # (tested to the cent); SQLite's decimal arithmetic could not check it here.
+            models.CheckConstraint(
+                condition=Q(coop_share__gte=0, community_share__gte=0),
+                name="counterpay_shares_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount=F("due")) | ~Q(reason=""), name="counterpay_short_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(community_percent__gte=0, community_percent__lte=100),
+                name="counterpay_percent_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.amount} for job {self.job_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Counter payments are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Counter payments are never deleted.")
+
+    @property
+    def short(self) -> bool:
+        return self.amount < self.due

@@ -9,11 +9,13 @@ from catalog.models import Category, Material, Product, StockLocation, Unit
 from catalog.services.products import product_create, product_stock_receive
 from orders.services import (
     Contact,
+    CounterPaymentInput,
     job_accept,
     job_hand_over,
     job_ready,
     job_start,
     order_place,
+    takes_payment_at_counter,
 )
 from producers.models import Capability, Membership, Producer
 
@@ -164,8 +166,18 @@ def place(*lines, payment_method="pay_at_pickup", customer=None, **kwargs):
         )
 
 
-def hand_over(job):
-    """Move a job through accepted, started and ready to handed over, as its co-op would."""
-    for move in (job_accept, job_start, job_ready, job_hand_over):
+def hand_over(job, *, payment: CounterPaymentInput | None = None):
+    """Move a job through accepted, started and ready to handed over, as its co-op would.
+
+    A pay-at-pickup job is paid in full in cash unless `payment` says otherwise.
+    """
+    for move in (job_accept, job_start, job_ready):
         job = move(job=job, by=None)
-    return job
+    if payment is None and takes_payment_at_counter(job):
+        payment = paid_in_full(job)
+    return job_hand_over(job=job, by=None, payment=payment)
+
+
+def paid_in_full(job, *, method: str = "cash") -> CounterPaymentInput:
+    """What a customer pays at the counter for the whole of a pay-at-pickup job."""
+    return CounterPaymentInput(method=method, amount=job.total)

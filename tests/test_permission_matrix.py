@@ -409,6 +409,11 @@ class World:
                 "payment_method": "pay_at_pickup",
             },
             "job-decline": {"reason": "No time this week"},
+            "job-hand-over": {
+                "payment": {"method": "cash", "amount": str(side.jobs["hand-over"].total)}
+            }
+            if side
+            else {},
         }
         return bodies.get(name, {})
 

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from catalog import selectors as catalog_selectors
+from orders.models import CounterPayment
 from producers import selectors as producer_selectors
 from producers.permissions import can_keep_shared_store, producer_ids_for
 
@@ -49,6 +50,28 @@ class DeclineForm(_Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: the laser is down until Friday. It is kept with the order.",
         error_messages={"required": "Say why you are declining, so the order can go elsewhere."},
+    )
+
+
+class HandOverForm(_Form):
+    """What was taken at the counter for a pay-at-pickup job; the hand-over service judges it."""
+
+    method = forms.ChoiceField(
+        label="How did they pay?",
+        choices=CounterPayment.Method.choices,
+        initial=CounterPayment.Method.CASH,
+        widget=forms.RadioSelect,
+    )
+    amount = forms.DecimalField(
+        label="Amount taken ($)",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"invalid": "Enter an amount in dollars and cents, such as 25.00."},
+    )
+    reason = forms.CharField(
+        label="If you took less, or nothing, why?",
+        required=False,
+        max_length=240,
+        help_text="For example: a scratch on the top, so half price.",
     )
 
 

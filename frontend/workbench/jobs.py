@@ -14,17 +14,19 @@ from django.views.decorators.http import require_GET, require_POST
 from backend.errors import DomainError
 from catalog.models import Material
 from frontend.workbench.common import shows_producer, workbench_view
-from frontend.workbench.forms import DeclineForm
+from frontend.workbench.forms import DeclineForm, HandOverForm
 from orders.models import Job
-from orders.selectors import jobs_visible_to
+from orders.selectors import job_payment_status, jobs_visible_to
 from orders.services import (
     ALLOWED,
     VERBS,
+    CounterPaymentInput,
     job_accept,
     job_decline,
     job_hand_over,
     job_ready,
     job_start,
+    takes_payment_at_counter,
 )
 
 J = Job.Status
@@ -68,18 +70,34 @@ def _decline_form(job: Job, data=None) -> DeclineForm:
     return DeclineForm(data, auto_id=f"job-{job.pk}-%s")
 
 
-def _board_context(request, *, failed: tuple[int, DeclineForm] | None = None) -> dict:
+def _hand_over_form(job: Job, data=None) -> HandOverForm:
+    """Pre-filled with the part's whole total: what the customer owes at the counter."""
+    return HandOverForm(data, auto_id=f"job-{job.pk}-handover-%s", initial={"amount": job.total})
+
+
+def _board_context(
+    request, *, failed: tuple[int, DeclineForm | HandOverForm] | None = None
+) -> dict:
     jobs = list(_board_jobs(request.user))
     today = timezone.localdate()
+    failed_form = failed[1] if failed else None
     for job in jobs:
+        again = failed_form if failed and failed[0] == job.pk else None
+        job.money = job_payment_status(job)
+        # At the counter, handing over means taking the money: a form, not a bare button.
+        job.collects = takes_payment_at_counter(job) and job.status in ALLOWED["hand_over"][0]
         job.buttons = [
             (slug, label)
             for slug, (_, name, label) in JOB_ACTIONS.items()
-            if slug != "decline" and job.status in ALLOWED[name][0]
+            if slug != "decline"
+            and job.status in ALLOWED[name][0]
+            and not (slug == "hand-over" and job.collects)
         ]
+        if job.collects:
+            job.hand_over_form = again if isinstance(again, HandOverForm) else _hand_over_form(job)
         job.can_decline = job.status in ALLOWED["decline"][0]
         if job.can_decline:
-            job.decline_form = failed[1] if failed and failed[0] == job.pk else _decline_form(job)
+            job.decline_form = again if isinstance(again, DeclineForm) else _decline_form(job)
         job.overdue = job.is_open and job.due_date < today
         job.live_lines = [line for line in job.lines.all() if not line.cancelled]
         # Ready-made goods held for the job are already listed as its items.
@@ -131,25 +149,37 @@ def job_action(request, pk: int, action: str):
     job = get_object_or_404(visible, pk=pk)
     service, name, _ = JOB_ACTIONS[action]
     extra = {}
+    form = None
     if action == "decline":
         form = _decline_form(job, request.POST)
         if not form.is_valid():
             return _render_board(request, failed=(job.pk, form), status=400)
         extra["reason"] = form.cleaned_data["reason"]
+    elif action == "hand-over" and takes_payment_at_counter(job):
+        form = _hand_over_form(job, request.POST)
+        if not form.is_valid():
+            return _render_board(request, failed=(job.pk, form), status=400)
+        extra["payment"] = CounterPaymentInput(**form.cleaned_data)
     try:
         service(job=job, by=request.user, **extra)
     except ValidationError as error:
         # The service checks what it is given, whatever the form let through.
-        if action != "decline":
+        if form is None:
             raise
         form.add_service_error(error)
         return _render_board(request, failed=(job.pk, form), status=400)
     except DomainError as error:
         messages.error(request, f"Order {job.order.number}: {error.detail}")
     else:
+        taken = extra.get("payment")
+        note = f" Taken: ${taken.amount:,.2f} ({_method_words(form)})." if taken else ""
         messages.success(
-            request, f"Order {job.order.number} for {job.producer.name}: {VERBS[name]}."
+            request, f"Order {job.order.number} for {job.producer.name}: {VERBS[name]}.{note}"
         )
     if request.htmx:
         return _render_board(request)
     return redirect(f"{reverse('workbench:home')}#job-{job.pk}")
+
+
+def _method_words(form: HandOverForm) -> str:
+    return dict(form.fields["method"].choices)[form.cleaned_data["method"]].lower()

@@ -111,6 +111,11 @@ class WealthFiguresSerializer(serializers.Serializer):
     owed = serializers.DecimalField(
         max_digits=14, decimal_places=2, help_text="Not paid out yet: being sent, or owed."
     )
+    taken_at_counter = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="Taken by the co-ops at the counter for pay-at-pickup orders.",
+    )
     community_fund = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -127,10 +132,10 @@ class CommunityWealthSerializer(serializers.Serializer):
 
 
 class CommunityWealthReportView(APIView):
-    """Where the money from card sales went: to each co-op, and to the community fund.
+    """Where the money from every sale went: to each co-op, and to the community fund.
 
-    Jobs handed over between `from` and `to` (both included). A public summary:
-    no customer and no order appears in it.
+    Jobs handed over between `from` and `to` (both included), paid by card or at
+    the counter. A public summary: no customer and no order appears in it.
     """
 
     permission_classes = [AllowAny]

@@ -3,12 +3,20 @@
 from decimal import Decimal
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.fields import StrictDecimalField
 from catalog.models import Product
 from orders.exceptions import InvalidInput
-from orders.models import Allocation, Job, JobTransition, Order, OrderLine, Payment
+from orders.models import Allocation, CounterPayment, Job, JobTransition, Order, OrderLine, Payment
+from orders.selectors import (
+    PAYMENT_STATUSES,
+    PaymentStatus,
+    job_payment_status,
+    order_payment_status,
+)
+from orders.services.counter import COUNTER_REASON_MAX
 from orders.services.inputs import (
     ADDRESS_MAX,
     CANCEL_REASON_MAX,
@@ -84,6 +92,67 @@ def api_errors(error: InvalidInput) -> serializers.ValidationError:
     return serializers.ValidationError(errors)
 
 
+AMOUNT = serializers.DecimalField(max_digits=12, decimal_places=2)
+PAYMENT_FIELDS = [
+    "payment_status",
+    "payment_status_display",
+    "amount_due",
+    "amount_paid",
+    "amount_refunded",
+]
+
+
+class PaymentStatusFields(serializers.Serializer):
+    """How the money stands, in words a client can show. Never `paid` for money not taken:
+    a pay-at-pickup order is `to_pay_at_pickup` until its co-op records the payment."""
+
+    payment_status = serializers.SerializerMethodField(
+        help_text=(
+            "paid (by card), awaiting_payment (card, not paid yet), refunded, partly_refunded, "
+            "to_pay_at_pickup (see amount_due), paid_at_pickup, waived (handed over, nothing "
+            "charged), not_charged (cancelled before any money was taken)."
+        )
+    )
+    payment_status_display = serializers.SerializerMethodField(
+        help_text="The payment status in plain words."
+    )
+    amount_due = serializers.SerializerMethodField(
+        help_text="Still to be paid (at pickup, or by card); 0.00 when nothing is."
+    )
+    amount_paid = serializers.SerializerMethodField(
+        help_text="Taken so far, by card or at the counter."
+    )
+    amount_refunded = serializers.SerializerMethodField(
+        help_text="Given back, or being given back, to the card."
+    )
+
+    def payment_of(self, obj) -> PaymentStatus:
+        raise NotImplementedError
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(PAYMENT_STATUSES)))
+    def get_payment_status(self, obj) -> str:
+        return self.payment_of(obj).code
+
+    def get_payment_status_display(self, obj) -> str:
+        return self.payment_of(obj).label
+
+    @extend_schema_field(AMOUNT)
+    def get_amount_due(self, obj) -> str:
+        return AMOUNT.to_representation(self.payment_of(obj).amount_due)
+
+    @extend_schema_field(AMOUNT)
+    def get_amount_paid(self, obj) -> str:
+        return AMOUNT.to_representation(self.payment_of(obj).amount_paid)
+
+    @extend_schema_field(AMOUNT)
+    def get_amount_refunded(self, obj) -> str:
+        return AMOUNT.to_representation(self.payment_of(obj).amount_refunded)
+
+
+# An order the customer pays for at pickup is "confirmed", never "paid", until it is.
+ORDER_STATUSES = [("confirmed", "Confirmed"), *Order.Status.choices]
+
+
 class TransitionSerializer(serializers.ModelSerializer):
     by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
@@ -122,24 +191,60 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderJobSerializer(serializers.ModelSerializer):
+class OrderJobSerializer(PaymentStatusFields, serializers.ModelSerializer):
     producer = serializers.SerializerMethodField()
     timeline = CustomerTransitionSerializer(source="transitions", many=True, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = Job
-        fields = ["id", "producer", "status", "status_display", "due_date", "timeline"]
+        fields = [
+            "id",
+            "producer",
+            "status",
+            "status_display",
+            "due_date",
+            "total",
+            *PAYMENT_FIELDS,
+            "timeline",
+        ]
         read_only_fields = fields
+
+    def payment_of(self, obj: Job) -> PaymentStatus:
+        return job_payment_status(obj)
 
     def get_producer(self, job: Job) -> dict:
         return {"slug": job.producer.slug, "name": job.producer.name}
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(PaymentStatusFields, serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True, read_only=True)
     jobs = OrderJobSerializer(many=True, read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text=(
+            "Where the order is: pending_payment, confirmed (to pay at pickup), paid (by "
+            "card), in_production, ready, completed, cancelled, refunded. How its money "
+            "stands is `payment_status`."
+        )
+    )
+    status_display = serializers.SerializerMethodField()
+
+    def payment_of(self, obj: Order) -> PaymentStatus:
+        return order_payment_status(obj)
+
+    @staticmethod
+    def _confirmed(order: Order) -> bool:
+        return (
+            order.status == Order.Status.PAID
+            and order.payment_method == Order.PaymentMethod.PAY_AT_PICKUP
+        )
+
+    @extend_schema_field(serializers.ChoiceField(choices=ORDER_STATUSES))
+    def get_status(self, order: Order) -> str:
+        return "confirmed" if self._confirmed(order) else order.status
+
+    def get_status_display(self, order: Order) -> str:
+        return "Confirmed" if self._confirmed(order) else order.get_status_display()
 
     class Meta:
         model = Order
@@ -153,6 +258,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "fulfilment",
             "delivery_address",
             "payment_method",
+            *PAYMENT_FIELDS,
             "subtotal",
             "total",
             "currency",
@@ -231,6 +337,29 @@ class JobLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CounterPaymentSerializer(serializers.ModelSerializer):
+    """What was taken at the counter, and its split with the community fund."""
+
+    recorded_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = CounterPayment
+        fields = [
+            "method",
+            "amount",
+            "due",
+            "reason",
+            "coop_share",
+            "community_share",
+            "community_percent",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
 class JobCustomerSerializer(serializers.Serializer):
     """Only what a producer needs to hand the goods over."""
 
@@ -243,13 +372,14 @@ class JobCustomerSerializer(serializers.Serializer):
         return order.delivery_address if order.fulfilment == Order.Fulfilment.DELIVERY else None
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(PaymentStatusFields, serializers.ModelSerializer):
     order = serializers.CharField(source="order.number", read_only=True)
     producer = serializers.CharField(source="producer.slug", read_only=True)
     lines = serializers.SerializerMethodField()
     customer = JobCustomerSerializer(source="order", read_only=True)
     transitions = TransitionSerializer(many=True, read_only=True)
     allocations = AllocationSerializer(many=True, read_only=True)
+    counter_payment = serializers.SerializerMethodField()
 
     class Meta:
         model = Job
@@ -261,6 +391,8 @@ class JobSerializer(serializers.ModelSerializer):
             "due_date",
             "routing_reason",
             "total",
+            *PAYMENT_FIELDS,
+            "counter_payment",
             "decline_reason",
             "lines",
             "customer",
@@ -272,6 +404,47 @@ class JobSerializer(serializers.ModelSerializer):
 
     def get_lines(self, job: Job) -> list[dict]:
         return JobLineSerializer(job.lines.all(), many=True).data
+
+    def payment_of(self, obj: Job) -> PaymentStatus:
+        return job_payment_status(obj)
+
+    @extend_schema_field(CounterPaymentSerializer(allow_null=True))
+    def get_counter_payment(self, job: Job) -> dict | None:
+        try:
+            row = job.counter_payment
+        except CounterPayment.DoesNotExist:
+            return None
+        return CounterPaymentSerializer(row).data
+
+
+class CounterPaymentInputSerializer(serializers.Serializer):
+    """What the co-op took at the counter for a pay-at-pickup job."""
+
+    method = serializers.ChoiceField(choices=CounterPayment.Method.choices)
+    amount = StrictDecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="What was taken, from 0.00 up to the job's total.",
+    )
+    reason = serializers.CharField(
+        max_length=COUNTER_REASON_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Needed when less than the total was taken, or nothing (a waiver).",
+    )
+
+
+class JobHandOverSerializer(serializers.Serializer):
+    payment = CounterPaymentInputSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "Required for a pay-at-pickup job: what was taken at the counter. Refused "
+            "(409 paid_by_card) for a job paid by card."
+        ),
+    )
 
 
 class JobDeclineSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 import django_filters
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -13,6 +13,7 @@ from orders.api.idempotency import Idempotency, checkout_owed
 from orders.api.serializers import (
     CheckoutUnavailableSerializer,
     JobDeclineSerializer,
+    JobHandOverSerializer,
     JobSerializer,
     OrderCancelSerializer,
     OrderCreateSerializer,
@@ -231,7 +232,27 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def ready(self, request, pk=None):
         return self._move(request, services.job_ready)
 
-    @extend_schema(request=None, responses=JobSerializer)
+    @extend_schema(request=JobHandOverSerializer, responses=JobSerializer)
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request, pk=None):
-        return self._move(request, services.job_hand_over)
+        """Hand the goods over. For a pay-at-pickup job, say what was taken at the counter:
+        `payment: {method, amount, reason}`; its community-fund share is recorded with it."""
+        serializer = JobHandOverSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data["payment"]
+        payment = None if data is None else services.CounterPaymentInput(**data)
+        try:
+            return self._move(request, services.job_hand_over, payment=payment)
+        except InvalidInput as error:
+            # The service names the payment's own fields; the API nests them under `payment`.
+            raise serializers.ValidationError(_nested_payment_errors(error)) from error
+
+
+def _nested_payment_errors(error: InvalidInput) -> dict:
+    errors: dict = {}
+    for field, messages in error.message_dict.items():
+        if field == "payment":
+            errors["payment"] = messages
+        else:
+            errors.setdefault("payment", {})[field] = messages
+    return errors

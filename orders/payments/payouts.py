@@ -17,6 +17,7 @@ from django.utils import timezone
 from backend.money import to_cents, to_money
 from orders import outbox
 from orders.models import Job, OutboxState, Payment, Payout
+from orders.payments.fund import SettledShare, community_share_settled
 from orders.stripe_client import stripe_client
 
 logger = logging.getLogger(__name__)
@@ -72,8 +73,19 @@ def payout_request(*, job: Job) -> Payout | None:
             "state": OutboxState.PENDING if connected else OutboxState.HELD,
         },
     )
-    if created and connected:
-        outbox.enqueue(kind="payout", pk=payout.pk)
+    if created:
+        community_share_settled(
+            share=SettledShare(
+                source="payout",
+                source_id=payout.pk,
+                job_id=job.pk,
+                producer_id=job.producer_id,
+                sale=amount + share,
+                share=share,
+            )
+        )
+        if connected:
+            outbox.enqueue(kind="payout", pk=payout.pk)
     return payout
 
 

@@ -3,10 +3,12 @@
 placement (order_place, confirm_payment) · jobs (a job's moves, declining and
 re-routing) · cancellation (cancel, expire) · no_shows (pay-at-pickup holds end) ·
 allocation (the one way jobs are made and their stock held and given back) ·
-inputs (what the services accept).
+inputs (what the services accept) ·
+counter (what a co-op takes at the counter for a pay-at-pickup job).
 """
 
 from orders.services.cancellation import order_cancel, order_expire, orders_expire
+from orders.services.counter import CounterPaymentInput, takes_payment_at_counter
 from orders.services.inputs import Contact
 from orders.services.jobs import (
     ALLOWED,
@@ -29,6 +31,7 @@ __all__ = [
     "NOT_COLLECTED",
     "VERBS",
     "Contact",
+    "CounterPaymentInput",
     "confirm_payment",
     "job_accept",
     "job_decline",
@@ -41,4 +44,5 @@ __all__ = [
     "order_release_no_show",
     "orders_expire",
     "orders_release_no_shows",
+    "takes_payment_at_counter",
 ]

@@ -16,6 +16,11 @@ from orders.payments.payouts import payout_request
 from orders.payments.refunds import refund_for_lines
 from orders.routing import LineRequest, load_products, route_order
 from orders.services.allocation import actor, jobs_create, jobs_release, jobs_reserve, transition
+from orders.services.counter import (
+    CounterPaymentInput,
+    counter_payment_check,
+    counter_payment_record,
+)
 from orders.services.inputs import DECLINE_REASON_MAX, reason_check
 from orders.services.no_shows import collect_by_for
 
@@ -137,12 +142,25 @@ def job_ready(*, job: Job, by) -> Job:
     return locked
 
 
-def job_hand_over(*, job: Job, by) -> Job:
-    """Hand the goods over; a card-paid job's payout to its co-op is queued in this transaction."""
+def job_hand_over(*, job: Job, by, payment: CounterPaymentInput | None = None) -> Job:
+    """Hand the goods over, and record the money for them in the same transaction.
+
+    A card-paid job's payout to its co-op is queued. A pay-at-pickup job needs
+    `payment`, what the co-op took at the counter, recorded as its one
+    CounterPayment (see `counter_payment_check` for the rules). Locks the order,
+    then the job; raises InvalidTransition unless ready, InvalidInput for a
+    missing or wrong payment, CounterPaymentNotExpected for a payment on a card
+    job. Nothing is written when it raises.
+    """
     with transaction.atomic():
-        locked = _move(job, "hand_over", by=by)
+        locked = _locked_job(job, "hand_over")
+        counter_payment_check(job=locked, payment=payment)
+        transition(locked, ALLOWED["hand_over"][1], by=actor(by))
+        locked.save(update_fields=["status", "updated_at"])
         _sync_order(locked.order_id)
         payout_request(job=locked)
+        if payment is not None:
+            counter_payment_record(job=locked, payment=payment, by=by)
     return locked
 
 

@@ -227,8 +227,9 @@ def test_each_action_moves_the_job_along(client, woodworker, job):
         ("ready", Job.Status.READY),
         ("hand-over", Job.Status.HANDED_OVER),
     ]
+    paid = {"method": "cash", "amount": str(job.total)}
     for action, status in steps:
-        response = client.post(action_url(job, action))
+        response = client.post(action_url(job, action), paid if action == "hand-over" else {})
 
         assert response.status_code == 302
         assert response["Location"] == f"/workbench/#job-{job.pk}"

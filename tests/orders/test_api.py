@@ -222,7 +222,8 @@ def test_a_coop_moves_its_job_along(api, stool, woodshop_member):
         ("ready", "ready"),
         ("hand-over", "handed_over"),
     ]:
-        response = client.post(f"/api/v1/jobs/{job.pk}/{step}/")
+        body = {"payment": {"method": "cash", "amount": "60.00"}} if step == "hand-over" else {}
+        response = client.post(f"/api/v1/jobs/{job.pk}/{step}/", body, format="json")
         assert response.status_code == 200, step
         assert response.json()["status"] == status
 

@@ -21,6 +21,7 @@ from tests.factories import (
     SharedLocationFactory,
     UserFactory,
     make_product,
+    paid_in_full,
     place,
 )
 
@@ -226,7 +227,8 @@ def test_the_resident_is_emailed_that_the_order_was_released(stool):
 def test_a_collected_order_is_never_released(stool):
     order = place((stool, 1))
     make_ready(order)
-    services.job_hand_over(job=order.jobs.get(), by=None)
+    job = order.jobs.get()
+    services.job_hand_over(job=job, by=None, payment=paid_in_full(job))
 
     assert services.orders_release_no_shows(now=timezone.now() + LATER) == 0
 
@@ -250,7 +252,8 @@ def test_a_part_already_handed_over_completes_the_order_and_releases_the_rest(st
     product_stock_receive(product=tote, quantity=5, by=None, reason="made")
     order = place((stool, 1), (tote, 1))
     make_ready(order)
-    services.job_hand_over(job=order.jobs.get(producer=woodshop), by=None)
+    job = order.jobs.get(producer=woodshop)
+    services.job_hand_over(job=job, by=None, payment=paid_in_full(job))
 
     services.orders_release_no_shows(now=after_the_hold(order))
 

@@ -23,6 +23,7 @@ from tests.factories import (
     StockLocationFactory,
     UserFactory,
     make_product,
+    paid_in_full,
     place,
 )
 
@@ -240,10 +241,10 @@ def test_the_order_completes_when_every_job_is_handed_over(stool, tote):
     order.refresh_from_db()
     assert order.status == Order.Status.READY
 
-    services.job_hand_over(job=jobs[0], by=None)
+    services.job_hand_over(job=jobs[0], by=None, payment=paid_in_full(jobs[0]))
     order.refresh_from_db()
     assert order.status == Order.Status.READY
-    services.job_hand_over(job=jobs[1], by=None)
+    services.job_hand_over(job=jobs[1], by=None, payment=paid_in_full(jobs[1]))
 
     order.refresh_from_db()
     assert order.status == Order.Status.COMPLETED

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Payout
-from tests.factories import hand_over, make_stocked_product
+from orders.services import CounterPaymentInput
+from tests.factories import hand_over, make_stocked_product, place
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,7 @@ def test_the_report_sums_sales_payouts_and_the_fund_for_each_coop(api, handed_ov
         "sales": "120.00",
         "paid_out": "114.00",
         "owed": "0.00",
+        "taken_at_counter": "0.00",
         "community_fund": "6.00",
     }
     assert rows["sewing"]["paid_out"] == "0.00"
@@ -51,6 +53,7 @@ def test_the_report_totals_every_coop(api, handed_over):
         "sales": "148.45",
         "paid_out": "114.00",
         "owed": "27.03",
+        "taken_at_counter": "0.00",
         "community_fund": "7.42",
     }
     assert Decimal(totals["sales"]) == sum(
@@ -94,3 +97,40 @@ def test_a_period_ending_before_it_starts_is_refused(api):
 
 def test_a_date_that_is_not_a_date_is_refused(api):
     assert api.get(URL, {"from": "last week"}).status_code == 400
+
+
+def test_the_report_counts_sales_taken_at_the_counter_to_the_cent(api, handed_over, stool):
+    """Beside the card sales above, a stool paid at the counter at 28.45 of its 60.00."""
+    counter_job = place((stool, 1)).jobs.get()
+    hand_over(counter_job, payment=CounterPaymentInput("cash", Decimal("28.45"), "Discount"))
+
+    body = api.get(URL).json()
+
+    woodshop = {row["producer"]: row for row in body["producers"]}["woodshop"]
+    assert woodshop["jobs"] == 2
+    assert woodshop["sales"] == "148.45"
+    assert woodshop["taken_at_counter"] == "28.45"
+    assert woodshop["community_fund"] == "7.42"  # 6.00 by card + 1.42 at the counter
+    assert woodshop["paid_out"] == "114.00"
+    assert body["totals"]["sales"] == "176.90"
+    assert body["totals"]["community_fund"] == "8.84"
+    assert body["totals"]["taken_at_counter"] == "28.45"
+
+
+def test_a_coop_paid_only_at_the_counter_is_in_the_report(api, stool):
+    hand_over(place((stool, 2)).jobs.get())
+
+    body = api.get(URL).json()
+
+    assert body["producers"] == [
+        {
+            "producer": "woodshop",
+            "name": "Woodshop",
+            "jobs": 1,
+            "sales": "120.00",
+            "paid_out": "0.00",
+            "owed": "0.00",
+            "taken_at_counter": "120.00",
+            "community_fund": "6.00",
+        }
+    ]
