@@ -2,6 +2,7 @@
 
 placement (order_place, confirm_payment) · jobs (a job's moves, declining and
 re-routing) · cancellation (cancel, expire) · no_shows (pay-at-pickup holds end) ·
+pickup (reminders to collect, a co-op marking a no-show) ·
 allocation (the one way jobs are made and their stock held and given back) ·
 inputs (what the services accept).
 """
@@ -22,6 +23,7 @@ from orders.services.no_shows import (
     order_release_no_show,
     orders_release_no_shows,
 )
+from orders.services.pickup import job_no_show, order_remind_to_collect, orders_remind_to_collect
 from orders.services.placement import confirm_payment, order_place
 
 __all__ = [
@@ -33,12 +35,15 @@ __all__ = [
     "job_accept",
     "job_decline",
     "job_hand_over",
+    "job_no_show",
     "job_ready",
     "job_start",
     "order_cancel",
     "order_expire",
     "order_place",
     "order_release_no_show",
+    "order_remind_to_collect",
     "orders_expire",
     "orders_release_no_shows",
+    "orders_remind_to_collect",
 ]
