@@ -291,6 +291,8 @@ PICKUP_HOLD_DAYS = env_int("PICKUP_HOLD_DAYS", 7, minimum=1)
 # days before a pay-at-pickup order's hold ends.
 PICKUP_REMIND_AFTER_DAYS = env_int("PICKUP_REMIND_AFTER_DAYS", 2, minimum=1)
 PICKUP_REMIND_BEFORE_DAYS = env_int("PICKUP_REMIND_BEFORE_DAYS", 1, minimum=1)
+# An open order's page asks for its news this often (seconds).
+ORDER_STATUS_POLL_SECONDS = env_int("ORDER_STATUS_POLL_SECONDS", 15, minimum=1)
 
 # --- API ---------------------------------------------------------------------------
 

@@ -235,3 +235,10 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request, pk=None):
         return self._move(request, services.job_hand_over)
+
+    @extend_schema(request=None, responses=JobSerializer)
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        """Nobody came for a ready part: ready-made goods go back on sale, a card payment
+        for the part is refunded, the resident is told. `409 invalid_transition` unless ready."""
+        return self._move(request, services.job_no_show)
