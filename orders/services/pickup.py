@@ -16,7 +16,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from orders import lock_objects
@@ -101,12 +101,26 @@ def order_remind_to_collect(*, order: Order, now: datetime.datetime | None = Non
 
 
 def orders_remind_to_collect(*, limit: int = 500, now: datetime.datetime | None = None) -> int:
-    """Send every collection reminder due (as of `now`). Returns how many were sent."""
+    """Send every collection reminder due (as of `now`). Returns how many were sent.
+
+    Only orders with a reminder due and not yet sent are looked at (and locked), so an
+    order waiting for its last reminder costs nothing each minute until then.
+    """
     now = now or timezone.now()
-    waiting = (
-        Order.objects.filter(status__in=HOLDING, jobs__status=J.READY)
-        .exclude(pk__in=PickupReminder.objects.filter(step=Step.LAST_DAY).values("order_id"))
+    after = datetime.timedelta(days=settings.PICKUP_REMIND_AFTER_DAYS)
+    before = datetime.timedelta(days=settings.PICKUP_REMIND_BEFORE_DAYS)
+    sent = PickupReminder.objects.values("order_id")
+    # A ready job's last save is its move to ready: no later than that, never earlier.
+    waiting = Q(jobs__status=J.READY, jobs__updated_at__lte=now - after) & ~Q(
+        pk__in=sent.filter(step=Step.WAITING)
+    )
+    last_day = Q(jobs__status=J.READY, collect_by__gt=now, collect_by__lte=now + before) & ~Q(
+        pk__in=sent.filter(step=Step.LAST_DAY)
+    )
+    due = (
+        Order.objects.filter(status__in=HOLDING)
+        .filter(waiting | last_day)
         .distinct()
         .order_by("pk")[:limit]
     )
-    return sum(bool(order_remind_to_collect(order=order, now=now)) for order in waiting)
+    return sum(bool(order_remind_to_collect(order=order, now=now)) for order in due)

@@ -14,6 +14,7 @@ from catalog.models import Product, StockBalance
 from orders import housekeeping, services
 from orders.exceptions import InvalidTransition
 from orders.models import Email, Job, Order, PickupReminder
+from orders.services import pickup
 from tests.factories import make_product, place
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +229,17 @@ def test_a_part_marked_not_collected_is_not_released_again_by_housekeeping(stool
     assert released == 0
     assert on_shelf(stool) == (5, 0)
     assert Email.objects.filter(kind="order.not_collected").count() == 1
+
+
+def test_an_order_already_reminded_is_not_looked_at_again_until_its_last_day(stool, monkeypatch):
+    order = ready_order((stool, 1))
+    services.orders_remind_to_collect(now=timezone.now() + AFTER * DAY + DAY / 4)
+    looked_at = []
+    monkeypatch.setattr(
+        pickup, "order_remind_to_collect", lambda *, order, now: looked_at.append(order) or ""
+    )
+
+    pickup.orders_remind_to_collect(now=timezone.now() + (AFTER + 1) * DAY)
+    pickup.orders_remind_to_collect(now=order.collect_by - DAY / 2)
+
+    assert looked_at == [order]
