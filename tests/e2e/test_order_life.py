@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from orders import services
 from orders.models import Order
-from tests.e2e.browser import assert_accessible
+from tests.e2e.browser import assert_accessible, sign_in
 from tests.factories import place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,3 +66,22 @@ def test_a_resident_cancels_an_order_before_it_is_made(live_server, page, networ
     assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
     assert_accessible(page)
     assert re.search("Cancel this order", page.content()) is None
+
+
+def test_a_coop_marks_a_ready_part_not_collected_from_the_job_card(live_server, page, network):
+    board = network["woodshop"].products.get(slug="walnut-cutting-board")
+    order = place((board, 1))
+    job = order.jobs.get()
+    for move in (services.job_accept, services.job_start, services.job_ready):
+        job = move(job=job, by=network["manager"])
+    sign_in(page, live_server.url, "marcus")
+    page.goto(f"{live_server.url}/workbench/")
+
+    card = page.locator(f"#job-{job.pk}")
+    card.locator("summary", has_text="Not collected").click()
+    assert_accessible(page)
+    assert no_sideways_scroll(page)
+    card.get_by_role("button", name=f"Release order {order.number} as not collected").click()
+
+    expect(page.get_by_text(f"Order {order.number} for")).to_contain_text("marked not collected")
+    assert order.jobs.get().status == "cancelled"
