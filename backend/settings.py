@@ -289,6 +289,12 @@ ORDER_MAX_UNITS_PER_PRODUCT = env_int("ORDER_MAX_UNITS_PER_PRODUCT", 20, minimum
 # A pay-at-pickup order holds its goods this many days after its last part is ready (or after
 # its latest due date, for parts never made ready); then it is released as a no-show.
 PICKUP_HOLD_DAYS = env_int("PICKUP_HOLD_DAYS", 7, minimum=1)
+# Reminders to collect, each sent once: this many days after a part is ready, and this many
+# days before a pay-at-pickup order's hold ends.
+PICKUP_REMIND_AFTER_DAYS = env_int("PICKUP_REMIND_AFTER_DAYS", 2, minimum=1)
+PICKUP_REMIND_BEFORE_DAYS = env_int("PICKUP_REMIND_BEFORE_DAYS", 1, minimum=1)
+# An open order's page asks for its news this often (seconds).
+ORDER_STATUS_POLL_SECONDS = env_int("ORDER_STATUS_POLL_SECONDS", 15, minimum=1)
 
 # --- API ---------------------------------------------------------------------------
 

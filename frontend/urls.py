@@ -45,5 +45,7 @@ urlpatterns = [
         account_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("orders/<str:number>/status/", views.order_status, name="order_status"),
+    path("orders/<str:number>/cancel/", views.order_cancel_view, name="order_cancel"),
     path("accounts/sign-out/", views.sign_out, name="sign_out"),
 ]

@@ -21,7 +21,7 @@ from catalog.caching import CachedCountPaginator, cached
 from catalog.exceptions import InsufficientStock
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product
-from frontend import checkout_limit
+from frontend import checkout_limit, order_words
 from frontend.cart import Cart
 from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm
 from orders import selectors as order_selectors
@@ -34,7 +34,7 @@ from orders.exceptions import (
 )
 from orders.models import Order
 from orders.payments.checkout import checkout_start
-from orders.services import Contact, order_place
+from orders.services import Contact, order_cancel, order_place
 from producers import accounts
 from producers.models import Producer
 from producers.selectors import producer_list
@@ -365,30 +365,106 @@ def _order_for(request, number) -> Order:
     return order
 
 
-def order_detail(request, number):
-    order = _order_for(request, number)
-    jobs = list(order.jobs.all())
+def _parts(order: Order) -> list[dict]:
+    """Each co-op's part of the order: its lines, where it is, and its steps in words."""
+    delivery = order.fulfilment == Order.Fulfilment.DELIVERY
+    lines = list(order.lines.all())
+    parts = []
+    for job in order.jobs.all():
+        parts.append(
+            {
+                "job": job,
+                "words": order_words.step_words(job.status, delivery=delivery),
+                "lines": [line for line in lines if line.job_id == job.pk],
+                "open": job.is_open,
+                "steps": [
+                    (order_words.step_words(step.to_status, delivery=delivery), step)
+                    for step in job.transitions.all()
+                ],
+            }
+        )
+    return parts
+
+
+def _status_context(request, order: Order) -> dict:
+    token = request.GET.get("token") or request.POST.get("token") or ""
+    status_url = reverse("frontend:order_status", args=[order.number])
+    return {
+        "order": order,
+        "parts": _parts(order),
+        "order_status_words": order_words.order_words(order),
+        "money_words": order_words.money_words(order),
+        "polling": order.status not in order_words.DONE,
+        "poll_seconds": settings.ORDER_STATUS_POLL_SECONDS,
+        "status_url": f"{status_url}?token={token}" if token else status_url,
+        "token": token,
+    }
+
+
+def _order_page(request, order: Order, *, status: int = 200, cancel_error: str = ""):
     awaiting_card = (
         order.status == Order.Status.PENDING_PAYMENT
         and order.payment_method == Order.PaymentMethod.STRIPE
     )
-    return render(
-        request,
-        "frontend/order_detail.html",
-        {
-            "order": order,
-            "jobs": jobs,
-            "awaiting_card": awaiting_card,
-            "token": request.GET.get("token", ""),
-        },
-    )
+    context = _status_context(request, order) | {
+        "awaiting_card": awaiting_card,
+        "cancellable": order_words.cancellable(order),
+        "cancel_error": cancel_error,
+    }
+    return render(request, "frontend/order_detail.html", context, status=status)
+
+
+def order_detail(request, number):
+    return _order_page(request, _order_for(request, number))
+
+
+def order_status(request, number):
+    """The part of the order page that changes: the page asks for it while the order is
+    open, and the answer stops asking once the order is done."""
+    order = _order_for(request, number)
+    return render(request, "frontend/order_detail.html#status", _status_context(request, order))
+
+
+@require_POST
+def order_cancel_view(request, number):
+    """Cancel before any part is being made; the service decides, under its locks."""
+    order = _order_for(request, number)
+    try:
+        cancelled = order_cancel(order=order, by=request.user, reason="")
+    except InvalidTransition as error:
+        fresh = order_selectors.order_for(
+            number=number, user=request.user, token=order.access_token
+        )
+        return _order_page(request, fresh, status=409, cancel_error=error.detail)
+    if cancelled.status == Order.Status.REFUNDED:
+        text = f"Order {cancelled.number} is cancelled. Your card payment is being refunded."
+    else:
+        text = f"Order {cancelled.number} is cancelled. Nothing is owed."
+    messages.success(request, text)
+    token = request.POST.get("token")
+    url = reverse("frontend:order", args=[cancelled.number])
+    return redirect(f"{url}?token={token}" if token else url)
 
 
 @login_required
 def my_orders(request):
-    orders = Order.objects.filter(customer=request.user).prefetch_related("lines")[:50]
-    context = {"orders": orders, "email_verified": accounts.email_is_verified(request.user)}
-    return render(request, "frontend/my_orders.html", context)
+    orders = order_selectors.with_details(
+        Order.objects.filter(customer=request.user).select_related("payment")
+    )[:50]
+    rows = [
+        {
+            "order": order,
+            "words": order_words.order_words(order),
+            "money_words": order_words.money_words(order),
+            "parts": _parts(order),
+        }
+        for order in orders
+    ]
+    return render(
+        request,
+        "frontend/my_orders.html",
+        {"rows": rows, "email_verified": accounts.email_is_verified(request.user)},
+    )
 
 
 @require_POST

@@ -13,6 +13,7 @@ from orders.models import (
     OutboxAttempt,
     Payment,
     Payout,
+    PickupReminder,
     Refund,
     StripeEvent,
     WebhookAttempt,
@@ -134,6 +135,14 @@ class OrderLineAdmin(ReadOnlyAdmin):
     list_filter = ["cancelled"]
     search_fields = ["order__number", "title"]
     list_select_related = ["order", "job"]
+
+
+@admin.register(PickupReminder)
+class PickupReminderAdmin(ReadOnlyAdmin):
+    list_display = ["order", "step", "created_at"]
+    list_filter = ["step"]
+    search_fields = ["order__number"]
+    list_select_related = ["order"]
 
 
 @admin.register(JobTransition)

@@ -144,8 +144,11 @@ def email_customer_ready(*, job: Job) -> Email | None:
     )
 
 
-def email_customer_not_collected(*, order: Order, lines: list[OrderLine]) -> Email | None:
-    """Tell the resident that their order was not collected in time and is released."""
+def email_customer_not_collected(
+    *, order: Order, lines: list[OrderLine], refunded: bool = False
+) -> Email | None:
+    """Tell the resident that their order (or these lines of it) was not collected in time
+    and is released; `refunded` when a card payment for them is being given back."""
     return email_queue(
         to=[order.contact_email],
         template="order_not_collected",
@@ -153,8 +156,30 @@ def email_customer_not_collected(*, order: Order, lines: list[OrderLine]) -> Ema
             "order": order,
             "lines": [{"quantity": line.quantity, "title": line.title} for line in lines],
             "order_url": _order_url(order),
+            "refunded": refunded,
+            "pay_at_pickup": order.payment_method == Order.PaymentMethod.PAY_AT_PICKUP,
         },
         kind="order.not_collected",
+        order=order,
+    )
+
+
+def email_customer_collect_reminder(
+    *, order: Order, step: str, lines: list[OrderLine]
+) -> Email | None:
+    """Remind the resident that these lines are ready and waiting (`step`: "waiting", or
+    "last_day" before the order's `collect_by`)."""
+    return email_queue(
+        to=[order.contact_email],
+        template="order_collect_reminder",
+        context={
+            "order": order,
+            "last_day": step == "last_day",
+            "lines": [{"quantity": line.quantity, "title": line.title} for line in lines],
+            "pay_at_pickup": order.payment_method == Order.PaymentMethod.PAY_AT_PICKUP,
+            "order_url": _order_url(order),
+        },
+        kind=f"order.collect_reminder.{step}",
         order=order,
     )
 

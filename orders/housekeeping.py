@@ -1,5 +1,5 @@
-"""Housekeeping every minute: expire unpaid orders, release uncollected pay-at-pickup orders,
-re-queue the outbox, release owed payouts.
+"""Housekeeping every minute: expire unpaid orders, remind residents to collect, release
+uncollected pay-at-pickup orders, re-queue the outbox, release owed payouts.
 
 Each step runs on its own: one that raises is logged and the others still run,
 and the task comes back a minute later whatever happened, so one bad row or a
@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from orders import outbox
 from orders.payments.payouts import payouts_release_owed
-from orders.services import orders_expire, orders_release_no_shows
+from orders.services import orders_expire, orders_release_no_shows, orders_remind_to_collect
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ EVERY = datetime.timedelta(minutes=1)
 
 STEPS: dict[str, Callable[[], object]] = {
     "expired": orders_expire,
+    "collect_reminders": orders_remind_to_collect,
     "no_shows_released": orders_release_no_shows,
     "requeued": outbox.requeue_due,
     "payouts_released": payouts_release_owed,

@@ -205,6 +205,9 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     line_total = models.DecimalField(**MONEY)
     cancelled = models.BooleanField(default=False)
+    # Per line, so ready-made goods are not held back by something made to order
+    # at the same co-op. Empty on lines placed before it was kept.
+    expected_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -260,6 +263,30 @@ class JobTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class PickupReminder(models.Model):
+    """A reminder to collect an order, recorded so that housekeeping sends each one once."""
+
+    class Step(models.TextChoices):
+        WAITING = "waiting", "Waiting to be collected"
+        LAST_DAY = "last_day", "Collect by tomorrow"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="pickup_reminders")
+    step = models.CharField(max_length=16, choices=Step.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "step"], name="pickup_reminder_once"),
+            models.CheckConstraint(
+                condition=Q(step__in=["waiting", "last_day"]), name="pickup_reminder_step_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.step}"
 
 
 class IdempotencyRecord(models.Model):

@@ -191,7 +191,7 @@ MATRIX = {
     ("job-detail", "get", "A"): roles(401, 404, 200, 200, 404, 200),
     ("job-detail", "get", "B"): roles(401, 404, 404, 404, 404, 200),
 }
-for _action in ("accept", "decline", "start", "ready", "hand-over"):
+for _action in ("accept", "decline", "start", "ready", "hand-over", "no-show"):
     MATRIX[(f"job-{_action}", "post", "A")] = roles(401, 404, 200, 200, 404, 200)
     MATRIX[(f"job-{_action}", "post", "B")] = roles(401, 404, 404, 404, 404, 200)
 
@@ -235,6 +235,7 @@ JOB_SETUP = {
     "start": [job_accept],
     "ready": [job_accept, job_start],
     "hand-over": [job_accept, job_start, job_ready],
+    "no-show": [job_accept, job_start, job_ready],
 }
 
 

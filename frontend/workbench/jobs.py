@@ -24,6 +24,7 @@ from orders.services import (
     job_accept,
     job_decline,
     job_hand_over,
+    job_no_show,
     job_ready,
     job_start,
     takes_payment_at_counter,
@@ -38,7 +39,10 @@ JOB_ACTIONS = {
     "start": (job_start, "start", "Start making"),
     "ready": (job_ready, "ready", "Mark ready"),
     "hand-over": (job_hand_over, "hand_over", "Hand over"),
+    "no-show": (job_no_show, "no_show", "Not collected"),
 }
+# Actions that ask first: they sit behind their own confirm step, not with the buttons.
+CONFIRMED = ("decline", "no-show")
 
 BOARD_GROUPS = [
     (J.ROUTED, "Waiting for you", "Nothing is waiting for an answer."),
@@ -89,13 +93,14 @@ def _board_context(
         job.buttons = [
             (slug, label)
             for slug, (_, name, label) in JOB_ACTIONS.items()
-            if slug != "decline"
+            if slug not in CONFIRMED
             and job.status in ALLOWED[name][0]
             and not (slug == "hand-over" and job.collects)
         ]
         if job.collects:
             job.hand_over_form = again if isinstance(again, HandOverForm) else _hand_over_form(job)
         job.can_decline = job.status in ALLOWED["decline"][0]
+        job.can_no_show = job.status in ALLOWED["no_show"][0]
         if job.can_decline:
             job.decline_form = again if isinstance(again, DeclineForm) else _decline_form(job)
         job.overdue = job.is_open and job.due_date < today

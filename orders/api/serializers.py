@@ -187,6 +187,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "producer",
             "job",
             "cancelled",
+            "expected_date",
         ]
         read_only_fields = fields
 
@@ -333,7 +334,15 @@ class JobLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrderLine
-        fields = ["product", "title", "unit_price", "quantity", "line_total", "cancelled"]
+        fields = [
+            "product",
+            "title",
+            "unit_price",
+            "quantity",
+            "line_total",
+            "cancelled",
+            "expected_date",
+        ]
         read_only_fields = fields
 
 

@@ -247,6 +247,13 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
             # The service names the payment's own fields; the API nests them under `payment`.
             raise serializers.ValidationError(_nested_payment_errors(error)) from error
 
+    @extend_schema(request=None, responses=JobSerializer)
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        """Nobody came for a ready part: ready-made goods go back on sale, a card payment
+        for the part is refunded, the resident is told. `409 invalid_transition` unless ready."""
+        return self._move(request, services.job_no_show)
+
 
 def _nested_payment_errors(error: InvalidInput) -> dict:
     errors: dict = {}

@@ -2,12 +2,18 @@
 
 placement (order_place, confirm_payment) · jobs (a job's moves, declining and
 re-routing) · cancellation (cancel, expire) · no_shows (pay-at-pickup holds end) ·
+collection (reminders to collect, a co-op marking a no-show) ·
 allocation (the one way jobs are made and their stock held and given back) ·
 inputs (what the services accept) ·
 counter (what a co-op takes at the counter for a pay-at-pickup job).
 """
 
 from orders.services.cancellation import order_cancel, order_expire, orders_expire
+from orders.services.collection import (
+    job_no_show,
+    order_remind_to_collect,
+    orders_remind_to_collect,
+)
 from orders.services.counter import CounterPaymentInput, takes_payment_at_counter
 from orders.services.inputs import Contact
 from orders.services.jobs import (
@@ -36,13 +42,16 @@ __all__ = [
     "job_accept",
     "job_decline",
     "job_hand_over",
+    "job_no_show",
     "job_ready",
     "job_start",
     "order_cancel",
     "order_expire",
     "order_place",
     "order_release_no_show",
+    "order_remind_to_collect",
     "orders_expire",
     "orders_release_no_shows",
+    "orders_remind_to_collect",
     "takes_payment_at_counter",
 ]

@@ -33,9 +33,17 @@ def transition(job: Job, to: str, *, by, note: str = "") -> None:
     job.status = to
 
 
-def _due_date(routed: list[RoutedLine]) -> datetime.date:
-    lead = max((r.request.product.lead_time_days for r in routed), default=0)
+def expected_date(route: RoutedLine) -> datetime.date:
+    """When one line should be ready: ready-made goods on the shelf by tomorrow, goods made
+    to order after their lead time (at least a day)."""
+    product = route.request.product
+    lead = product.lead_time_days if product.made_to_order else 0
     return timezone.localdate() + datetime.timedelta(days=max(lead, 1))
+
+
+def _due_date(routed: list[RoutedLine]) -> datetime.date:
+    """A job is due when its last line is."""
+    return max(expected_date(route) for route in routed)
 
 
 def jobs_create(
@@ -81,12 +89,13 @@ def jobs_create(
         ]
     )
     for job, pairs in zip(jobs, groups.values(), strict=True):
-        for line, _ in pairs:
+        for line, route in pairs:
             line.job = job
+            line.expected_date = expected_date(route)
     moved = [line for line in lines if line.pk is not None]
     OrderLine.objects.bulk_create([line for line in lines if line.pk is None])
     if moved:
-        OrderLine.objects.bulk_update(moved, ["job"])
+        OrderLine.objects.bulk_update(moved, ["job", "expected_date"])
     return jobs
 
 

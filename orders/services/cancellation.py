@@ -46,6 +46,8 @@ def order_cancel(*, order: Order, by, reason: str = BY_THE_CUSTOMER) -> Order:
     with transaction.atomic():
         locked = lock_objects.order_for_update(order.pk)
         paid = locked.status == O.PAID
+        if locked.status in (O.CANCELLED, O.REFUNDED):
+            raise InvalidTransition("This order is already cancelled.", status=locked.status)
         if locked.status not in (O.PENDING_PAYMENT, O.PAID):
             raise InvalidTransition(
                 "Only an order that is not yet being made can be cancelled.",

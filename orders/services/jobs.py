@@ -34,6 +34,7 @@ ALLOWED = {
     "start": ({J.ACCEPTED}, J.IN_PRODUCTION),
     "ready": ({J.IN_PRODUCTION}, J.READY),
     "hand_over": ({J.READY}, J.HANDED_OVER),
+    "no_show": ({J.READY}, J.CANCELLED),
 }
 
 
@@ -43,6 +44,7 @@ VERBS = {
     "start": "started",
     "ready": "marked ready",
     "hand_over": "handed over",
+    "no_show": "marked not collected",
 }
 
 
@@ -61,9 +63,13 @@ def _locked_job(job: Job, action: str) -> Job:
     return locked
 
 
-def _sync_order(order_id: int) -> None:
-    """Move the order along with its jobs: in production, ready, completed, or cancelled; and
-    its pay-at-pickup deadline (`collect_by`) with them. Locks the order."""
+NOBODY_CAN_MAKE_IT = "No co-op could make it"
+
+
+def _sync_order(order_id: int, *, cancel_reason: str = NOBODY_CAN_MAKE_IT) -> None:
+    """Move the order along with its jobs: in production, ready, completed, or cancelled
+    (for `cancel_reason`); and its pay-at-pickup deadline (`collect_by`) with them. Locks
+    the order."""
     order = lock_objects.order_for_update(order_id)
     statuses = set(order.jobs.values_list("status", flat=True))
     active = statuses - {J.DECLINED, J.CANCELLED}
@@ -85,7 +91,7 @@ def _sync_order(order_id: int) -> None:
         if new == O.COMPLETED:
             order.completed_at = now
         if new == O.CANCELLED:
-            order.cancelled_at, order.cancel_reason = now, "No co-op could make it"
+            order.cancelled_at, order.cancel_reason = now, cancel_reason
     if moving or collect_by != order.collect_by:
         order.collect_by = collect_by
         order.save()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0004_order_collect_by'),
+        ('orders', '0005_order_guest_email_index'),
         ('producers', '0005_pickup_details'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
