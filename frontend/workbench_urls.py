@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.workbench import coop, deliveries, jobs, report, stock, store
+from frontend.workbench import coop, deliveries, jobs, pickup, report, stock, store
 
 app_name = "workbench"
 
@@ -17,4 +17,17 @@ urlpatterns = [
     # One co-op's shop: its pages take the co-op's slug.
     path("co-ops/", coop.coop_index, name="coops"),
     path("co-ops/<slug:slug>/", coop.coop_home, name="coop"),
+    # Pickup points: their keepers receive the co-ops' parts and hand orders over.
+    path("pickup-points/", pickup.pickup_points, name="pickup-points"),
+    path("pickup-points/<slug:slug>/", pickup.pickup_point, name="pickup-point"),
+    path(
+        "pickup-points/<slug:slug>/jobs/<int:pk>/arrived/",
+        pickup.pickup_arrived,
+        name="pickup-arrived",
+    ),
+    path(
+        "pickup-points/<slug:slug>/orders/<str:number>/hand-over/",
+        pickup.pickup_hand_over,
+        name="pickup-hand-over",
+    ),
 ]

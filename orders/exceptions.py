@@ -10,6 +10,7 @@ __all__ = [
     "OrderLimitExceeded",
     "PaymentProviderError",
     "PaymentProviderUnavailable",
+    "PartsStillDue",
     "ProducerUnavailable",
     "RequestInProgress",
     "StripeEventInvalid",
@@ -88,3 +89,10 @@ class StripeEventInvalid(DomainError):
     code = "invalid_payload"
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = "The body is not a Stripe event."
+
+
+class PartsStillDue(DomainError):
+    """An order at a pickup point is handed over whole: some of its parts are not there yet."""
+
+    code = "parts_still_due"
+    default_detail = "Not every part of the order has arrived at the pickup point yet."

@@ -2,8 +2,18 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from orders.models import Job, JobTransition, Order, OrderLine, WebhookAttempt, WebhookDelivery
+from orders.models import (
+    Job,
+    JobTransition,
+    Order,
+    OrderLine,
+    PickupPoint,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from producers import permissions
+
+O = Order.Status  # noqa: E741
 
 
 def orders_of(user) -> QuerySet[Order]:
@@ -15,7 +25,7 @@ def orders_of(user) -> QuerySet[Order]:
 
 
 def with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
-    return orders.prefetch_related(
+    return orders.select_related("pickup_point").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product", "job__producer")),
         Prefetch(
             "jobs",
@@ -28,7 +38,7 @@ def with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
 
 def jobs_visible_to(user) -> QuerySet[Job]:
     """Jobs of the producers the user belongs to, once their order is confirmed."""
-    jobs = Job.objects.select_related("producer", "order").prefetch_related(
+    jobs = Job.objects.select_related("producer", "order__pickup_point").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
         Prefetch("transitions", queryset=JobTransition.objects.select_related("by")),
         "allocations__material",
@@ -62,3 +72,32 @@ def order_for(*, number: str, user, token: str | None) -> Order | None:
     if owner or permissions.is_platform_staff(user) or order.token_matches(token):
         return order
     return None
+
+
+def pickup_points_kept_by(user) -> QuerySet[PickupPoint]:
+    """The pickup points whose keeper the user belongs to; every point for platform staff."""
+    points = PickupPoint.objects.select_related("keeper")
+    if permissions.is_platform_staff(user):
+        return points
+    return points.filter(keeper_id__in=permissions.producer_ids_for(user))
+
+
+def pickup_point_orders(point: PickupPoint) -> QuerySet[Order]:
+    """Confirmed, open orders gathered at the point, each with its parts (dispatched jobs,
+    their co-op and lines), earliest due first."""
+    live = (O.PAID, O.IN_PRODUCTION, O.READY)
+    return (
+        Order.objects.filter(pickup_point=point, status__in=live)
+        .prefetch_related(
+            Prefetch(
+                "jobs",
+                queryset=Job.objects.filter(dispatched=True)
+                .select_related("producer")
+                .prefetch_related(
+                    Prefetch("lines", queryset=OrderLine.objects.filter(cancelled=False))
+                )
+                .order_by("due_date", "pk"),
+            )
+        )
+        .order_by("created_at", "pk")
+    )

@@ -75,7 +75,10 @@ def _board_context(request, *, failed: tuple[int, DeclineForm] | None = None) ->
         job.buttons = [
             (slug, label)
             for slug, (_, name, label) in JOB_ACTIONS.items()
-            if slug != "decline" and job.status in ALLOWED[name][0]
+            if slug != "decline"
+            and job.status in ALLOWED[name][0]
+            # A part for a pickup point is handed over there, by the point's keepers.
+            and not (slug == "hand-over" and job.order.pickup_point_id)
         ]
         job.can_decline = job.status in ALLOWED["decline"][0]
         if job.can_decline:

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from backend.fields import StrictDecimalField
 from catalog.models import Product
 from orders.exceptions import InvalidInput
-from orders.models import Allocation, Job, JobTransition, Order, OrderLine, Payment
+from orders.models import Allocation, Job, JobTransition, Order, OrderLine, Payment, PickupPoint
 from orders.services.inputs import (
     ADDRESS_MAX,
     CANCEL_REASON_MAX,
@@ -61,6 +61,15 @@ class OrderCreateSerializer(serializers.Serializer):
     )
     payment_method = serializers.ChoiceField(choices=Order.PaymentMethod.choices)
     note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
+    pickup_point = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=PickupPoint.objects.active(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Collect every part in one place: a pickup point's slug (pickup orders only).",
+        error_messages={"does_not_exist": "No open pickup point is called “{value}”."},
+    )
 
 
 # The services name fields by their own arguments; the API nests the contact.
@@ -122,6 +131,13 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PickupPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PickupPoint
+        fields = ["slug", "name", "address", "opening_hours", "active"]
+        read_only_fields = fields
+
+
 class OrderJobSerializer(serializers.ModelSerializer):
     producer = serializers.SerializerMethodField()
     timeline = CustomerTransitionSerializer(source="transitions", many=True, read_only=True)
@@ -129,7 +145,15 @@ class OrderJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "producer", "status", "status_display", "due_date", "timeline"]
+        fields = [
+            "id",
+            "producer",
+            "status",
+            "status_display",
+            "due_date",
+            "arrived_at_point_at",
+            "timeline",
+        ]
         read_only_fields = fields
 
     def get_producer(self, job: Job) -> dict:
@@ -140,6 +164,7 @@ class OrderSerializer(serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True, read_only=True)
     jobs = OrderJobSerializer(many=True, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    pickup_point = PickupPointSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Order
@@ -152,6 +177,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "contact_phone",
             "fulfilment",
             "delivery_address",
+            "pickup_point",
             "payment_method",
             "subtotal",
             "total",
@@ -245,6 +271,12 @@ class JobCustomerSerializer(serializers.Serializer):
 
 class JobSerializer(serializers.ModelSerializer):
     order = serializers.CharField(source="order.number", read_only=True)
+    drop_off = PickupPointSerializer(
+        source="order.pickup_point",
+        read_only=True,
+        allow_null=True,
+        help_text="Where to bring the part by its due date; null: the resident collects it here.",
+    )
     producer = serializers.CharField(source="producer.slug", read_only=True)
     lines = serializers.SerializerMethodField()
     customer = JobCustomerSerializer(source="order", read_only=True)
@@ -264,6 +296,8 @@ class JobSerializer(serializers.ModelSerializer):
             "decline_reason",
             "lines",
             "customer",
+            "drop_off",
+            "arrived_at_point_at",
             "allocations",
             "transitions",
             "created_at",
@@ -276,3 +310,36 @@ class JobSerializer(serializers.ModelSerializer):
 
 class JobDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=DECLINE_REASON_MAX)
+
+
+class PointJobSerializer(serializers.ModelSerializer):
+    """A part due in at a pickup point, as its keepers see it."""
+
+    order = serializers.CharField(source="order.number", read_only=True)
+    producer = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    lines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "order",
+            "producer",
+            "status",
+            "status_display",
+            "due_date",
+            "arrived_at_point_at",
+            "lines",
+        ]
+        read_only_fields = fields
+
+    def get_producer(self, job: Job) -> dict:
+        return {"slug": job.producer.slug, "name": job.producer.name}
+
+    def get_lines(self, job: Job) -> list[dict]:
+        return [
+            {"title": line.title, "quantity": line.quantity}
+            for line in job.lines.all()
+            if not line.cancelled
+        ]

@@ -3,7 +3,7 @@
 placement (order_place, confirm_payment) · jobs (a job's moves, declining and
 re-routing) · cancellation (cancel, expire) · no_shows (pay-at-pickup holds end) ·
 allocation (the one way jobs are made and their stock held and given back) ·
-inputs (what the services accept).
+inputs (what the services accept) · pickup (parts gathered at a pickup point).
 """
 
 from orders.services.cancellation import order_cancel, order_expire, orders_expire
@@ -22,6 +22,7 @@ from orders.services.no_shows import (
     order_release_no_show,
     orders_release_no_shows,
 )
+from orders.services.pickup import job_arrive_at_point, order_hand_over_at_point
 from orders.services.placement import confirm_payment, order_place
 
 __all__ = [
@@ -31,12 +32,14 @@ __all__ = [
     "Contact",
     "confirm_payment",
     "job_accept",
+    "job_arrive_at_point",
     "job_decline",
     "job_hand_over",
     "job_ready",
     "job_start",
     "order_cancel",
     "order_expire",
+    "order_hand_over_at_point",
     "order_place",
     "order_release_no_show",
     "orders_expire",
