@@ -51,6 +51,7 @@ class CheckoutForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label="At each co-op that makes a part",
+        blank=True,
         widget=forms.RadioSelect,
         label="Where you collect it",
         error_messages={
