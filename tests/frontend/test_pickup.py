@@ -4,6 +4,8 @@ on the co-op's job card, the keepers' page, and the order page."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from orders.models import Job, Order
@@ -212,3 +214,18 @@ def test_the_order_page_shows_each_part_waiting_at_the_center(client, order, tec
     assert page.count("Waiting at The Center") == 1
     assert "Expected at The Center by" in page
     assert "Pick up at The Center, 1000 W Capitol St (open Tue–Sat 10 am–6 pm)" in page
+
+
+def test_the_keepers_page_costs_the_same_queries_however_many_orders_wait(
+    client, stool, tote, center, technician, django_assert_max_num_queries
+):
+    client.force_login(technician)
+    place((stool, 1), (tote, 1), pickup_point=center)
+    client.get(point_url(center))  # sessions and the like, once
+    with CaptureQueriesContext(connection) as one:
+        client.get(point_url(center))
+    for _ in range(3):
+        place((stool, 1), (tote, 1), pickup_point=center)
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(point_url(center))
