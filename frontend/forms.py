@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.core.exceptions import ValidationError
 
 from backend.sign_in import SignInLimitMixin
-from orders.models import Order
+from orders.models import Order, PickupPoint
 from orders.services.inputs import ADDRESS_MAX, EMAIL_MAX, NAME_MAX, NOTE_MAX, PHONE_MAX
 from producers import accounts
 from producers.exceptions import EmailInUse
@@ -48,6 +48,18 @@ class CheckoutForm(forms.Form):
         label="Delivery address",
         help_text="Local delivery in Jackson only.",
     )
+    pickup_point = forms.ModelChoiceField(
+        queryset=PickupPoint.objects.active(),
+        to_field_name="slug",
+        required=False,
+        empty_label="At each co-op that makes a part",
+        blank=True,
+        widget=forms.RadioSelect,
+        label="Where you collect it",
+        error_messages={
+            "invalid_choice": "That pickup point is not open for orders: choose another."
+        },
+    )
     payment_method = forms.ChoiceField(widget=forms.RadioSelect, label="How you pay")
     note = forms.CharField(
         max_length=NOTE_MAX,
@@ -67,6 +79,16 @@ class CheckoutForm(forms.Form):
             choices.insert(0, (Order.PaymentMethod.STRIPE, "Card, now (secure payment by Stripe)"))
         self.fields["payment_method"].choices = choices
         self.fields["payment_method"].initial = choices[0][0]
+        self.fields["pickup_point"].label_from_instance = lambda point: (
+            f"{point.name}, {point.address} — open {point.opening_hours}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        # The point is chosen under "Pick up": a delivery leaves it behind, whatever is ticked.
+        if data.get("fulfilment") != Order.Fulfilment.PICKUP:
+            data["pickup_point"] = None
+        return data
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's field errors next to the fields they name."""

@@ -32,7 +32,7 @@ from orders.exceptions import (
     PaymentProviderUnavailable,
     ProducerUnavailable,
 )
-from orders.models import Order
+from orders.models import Order, PickupPoint
 from orders.payments.checkout import checkout_start
 from orders.services import Contact, order_cancel, order_place
 from producers import accounts
@@ -262,7 +262,8 @@ def checkout(request):
                     return response
     else:
         token = secrets.token_urlsafe(16)
-        form = CheckoutForm(initial={**_initial_contact(request.user), "checkout_token": token})
+        initial = {**_initial_contact(request.user), "checkout_token": token}
+        form = CheckoutForm(initial=initial | _suggested_point(rows))
     for warning in warnings:
         messages.warning(request, warning)
     response = render(
@@ -273,12 +274,21 @@ def checkout(request):
             "rows": rows,
             "total": total,
             "cards_accepted": bool(settings.STRIPE_SECRET_KEY),
+            "co_ops": len({row["product"].producer_id for row in rows}),
         },
         status=429 if wait is not None else 200,
     )
     if wait is not None:
         response["Retry-After"] = str(wait)
     return response
+
+
+def _suggested_point(rows: list[dict]) -> dict:
+    """Parts from several co-ops: offer to gather them at the first pickup point."""
+    if len({row["product"].producer_id for row in rows}) < 2:
+        return {}
+    point = PickupPoint.objects.active().first()
+    return {"pickup_point": point.slug} if point else {}
 
 
 def _already_placed(request, token: str):
@@ -309,6 +319,7 @@ def _place(request, form: CheckoutForm, cart: Cart, rows: list[dict]):
             payment_method=data["payment_method"],
             delivery_address=data["delivery_address"],
             note=data["note"],
+            pickup_point=data["pickup_point"],
         )
     except InvalidInput as error:
         form.add_service_errors(error)

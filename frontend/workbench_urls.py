@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.workbench import coop, deliveries, earnings, jobs, report, stock, store
+from frontend.workbench import coop, deliveries, earnings, jobs, pickup, report, stock, store
 
 app_name = "workbench"
 
@@ -24,4 +24,17 @@ urlpatterns = [
         name="coop-earnings-month-csv",
     ),
     path("co-ops/<slug:slug>/earnings/all.csv", earnings.earnings_csv, name="coop-earnings-csv"),
+    # Pickup points: their keepers receive the co-ops' parts and hand orders over.
+    path("pickup-points/", pickup.pickup_points, name="pickup-points"),
+    path("pickup-points/<slug:slug>/", pickup.pickup_point, name="pickup-point"),
+    path(
+        "pickup-points/<slug:slug>/jobs/<int:pk>/arrived/",
+        pickup.pickup_arrived,
+        name="pickup-arrived",
+    ),
+    path(
+        "pickup-points/<slug:slug>/orders/<str:number>/hand-over/",
+        pickup.pickup_hand_over,
+        name="pickup-hand-over",
+    ),
 ]

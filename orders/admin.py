@@ -13,6 +13,7 @@ from orders.models import (
     OutboxAttempt,
     Payment,
     Payout,
+    PickupPoint,
     PickupReminder,
     Refund,
     StripeEvent,
@@ -247,3 +248,17 @@ class OutboxAttemptAdmin(ReadOnlyAdmin):
     list_display = ["kind", "object_id", "number", "error", "duration_ms", "created_at"]
     list_filter = ["kind"]
     search_fields = ["error"]
+
+
+@admin.register(PickupPoint)
+class PickupPointAdmin(admin.ModelAdmin):
+    """Staff open, move and close pickup points; closing one keeps its orders going."""
+
+    list_display = ["name", "address", "opening_hours", "keeper", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "address"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["keeper"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # orders name it: close it instead

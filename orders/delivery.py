@@ -50,7 +50,8 @@ def job_payload(job: Job, event: str) -> dict:
     """The job as its co-op needs it, and nothing more.
 
     The customer appears only as a name and a phone number to call, plus the
-    address when the co-op delivers. Never the email, never the order's access
+    address when the co-op delivers; `drop_off` names the pickup point the part goes
+    to (null when the resident collects from the co-op). Never the email, never the order's access
     token (it opens the whole order), never lines that other co-ops make.
     """
     order = job.order
@@ -80,7 +81,22 @@ def job_payload(job: Job, event: str) -> dict:
                 for line in lines
             ],
             "customer": customer,
+            "drop_off": _drop_off(job),
         },
+    }
+
+
+def _drop_off(job: Job) -> dict | None:
+    """Where the co-op brings the part when the resident collects at a pickup point."""
+    point = job.order.pickup_point
+    if point is None:
+        return None
+    return {
+        "pickup_point": point.slug,
+        "name": point.name,
+        "address": point.address,
+        "opening_hours": point.opening_hours,
+        "by": job.due_date.isoformat(),
     }
 
 

@@ -30,7 +30,7 @@ def dispatch_jobs(*, jobs, event: str) -> list[WebhookDelivery]:
     # and the payload needs the order and the lines in any case.
     fresh = (
         Job.objects.filter(pk__in=ids)
-        .select_related("order", "producer")
+        .select_related("order__pickup_point", "producer")
         .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
         .order_by("pk")
     )

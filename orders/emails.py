@@ -104,6 +104,7 @@ def email_job_to_managers(*, job: Job, event: str) -> Email | None:
             "items": sum(line["quantity"] for line in lines),
             "prefix": SUBJECT_PREFIX.get(event, "Job update"),
             "delivery": order.fulfilment == Order.Fulfilment.DELIVERY,
+            "point": order.pickup_point,
         }
     return email_queue(
         to=managers_emails(job.producer_id),
@@ -132,6 +133,7 @@ def email_customer_ready(*, job: Job) -> Email | None:
         "collect_by": order.collect_by,
         "order_url": _order_url(order),
         "part": _part(job, order),
+        "point": order.pickup_point,
     }
     return email_queue(
         to=[order.contact_email],
@@ -141,6 +143,26 @@ def email_customer_ready(*, job: Job) -> Email | None:
         order=order,
         job=job,
         producer=job.producer,
+    )
+
+
+def email_customer_at_point(*, order: Order, jobs: list[Job]) -> Email | None:
+    """Tell the resident that every part of their order is waiting at its pickup point."""
+    return email_queue(
+        to=[order.contact_email],
+        template="order_at_point",
+        context={
+            "order": order,
+            "point": order.pickup_point,
+            "parts": [
+                {"producer": job.producer, "lines": _lines(job, prices=False)} for job in jobs
+            ],
+            "pay_at_pickup": order.payment_method == Order.PaymentMethod.PAY_AT_PICKUP,
+            "collect_by": order.collect_by,
+            "order_url": _order_url(order),
+        },
+        kind="order.at_point",
+        order=order,
     )
 
 

@@ -11,6 +11,7 @@ __all__ = [
     "OrderLimitExceeded",
     "PaymentProviderError",
     "PaymentProviderUnavailable",
+    "PartsStillDue",
     "ProducerUnavailable",
     "RequestInProgress",
     "StripeEventInvalid",
@@ -99,3 +100,10 @@ class CounterPaymentNotExpected(DomainError):
         "This order was paid by card: there is nothing to take at the counter. Hand it over "
         "without a payment."
     )
+
+
+class PartsStillDue(DomainError):
+    """An order at a pickup point is handed over whole: some of its parts are not there yet."""
+
+    code = "parts_still_due"
+    default_detail = "Not every part of the order has arrived at the pickup point yet."

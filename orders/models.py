@@ -16,6 +16,7 @@ from orders.payment_models import (  # noqa: F401
     Refund,
     StripeEvent,
 )
+from orders.pickup_models import PickupPoint  # noqa: F401
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
 
@@ -84,6 +85,16 @@ class Order(models.Model):
     delivery_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     delivery_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    # Where the parts from several co-ops are gathered; none: each part at its own co-op.
+    pickup_point = models.ForeignKey(
+        "orders.PickupPoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    # Set once, under the order's lock, when the last part arrived at the pickup point.
+    at_point_notified_at = models.DateTimeField(null=True, blank=True)
     payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING_PAYMENT)
     subtotal = models.DecimalField(**MONEY, default=Decimal("0"))
@@ -135,6 +146,10 @@ class Order(models.Model):
                 condition=~Q(fulfilment="delivery") | ~Q(delivery_address=""),
                 name="order_delivery_has_address",
             ),
+            models.CheckConstraint(
+                condition=Q(pickup_point__isnull=True) | Q(fulfilment="pickup"),
+                name="order_pickup_point_only_for_pickup",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,6 +186,11 @@ class Job(models.Model):
     # False until the order is paid or confirmed: producers do not see unpaid work.
     dispatched = models.BooleanField(default=False)
     decline_reason = models.CharField(max_length=240, blank=True)
+    # When the keepers of the order's pickup point received this part, and who did.
+    arrived_at_point_at = models.DateTimeField(null=True, blank=True)
+    arrived_at_point_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

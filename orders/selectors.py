@@ -18,6 +18,8 @@ from orders.models import (
 )
 from producers import permissions
 
+O = Order.Status  # noqa: E741
+
 
 def orders_of(user) -> QuerySet[Order]:
     """A signed-in customer's own orders; platform staff see every order."""
@@ -30,7 +32,7 @@ def orders_of(user) -> QuerySet[Order]:
 def with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
     """Orders with their lines, jobs and timeline, and what `order_payment_status` and
     `job_payment_status` read (the card payment, refunds, counter payments)."""
-    return orders.select_related("payment").prefetch_related(
+    return orders.select_related("payment", "pickup_point").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product", "job__producer")),
         Prefetch(
             "jobs",
@@ -45,7 +47,7 @@ def with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
 def jobs_visible_to(user) -> QuerySet[Job]:
     """Jobs of the producers the user belongs to, once their order is confirmed."""
     jobs = Job.objects.select_related(
-        "producer", "order", "order__payment", "counter_payment"
+        "producer", "order", "order__payment", "order__pickup_point", "counter_payment"
     ).prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
         "order__refunds",

@@ -13,6 +13,7 @@ import pytest
 from catalog.models import BillOfMaterialsLine, Product
 from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_receive
+from orders.models import PickupPoint
 from tests.factories import (
     FabLabFactory,
     MaterialFactory,
@@ -118,3 +119,15 @@ def receiver():
     yield receiver
     receiver.release.set()
     receiver.stop()
+
+
+@pytest.fixture
+def center():
+    """The Center: a pickup point at the Fab Lab, kept by the Fab Lab's people."""
+    return PickupPoint.objects.create(
+        slug="the-center",
+        name="The Center",
+        address="1000 W Capitol St",
+        opening_hours="Tue–Sat 10 am–6 pm",
+        keeper=FabLabFactory(),
+    )

@@ -27,7 +27,7 @@ from catalog.models import Product, StockMovement
 from catalog.services.images import product_image_add
 from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_receive
-from orders.models import Payment, WebhookDelivery
+from orders.models import Payment, PickupPoint, WebhookDelivery
 from orders.services import job_accept, job_ready, job_start
 from producers.models import Membership
 from producers.permissions import forget_roles
@@ -191,6 +191,17 @@ MATRIX = {
     ("job-detail", "get", "A"): roles(401, 404, 200, 200, 404, 200),
     ("job-detail", "get", "B"): roles(401, 404, 404, 404, 404, 200),
 }
+# Pickup points: anyone reads them; their keepers (A's is kept by the Fab Lab, B's by
+# co-op B) see the parts due in and mark them arrived.
+MATRIX |= {
+    ("pickup-point-list", "get", "-"): everyone(200),
+    ("pickup-point-detail", "get", "A"): everyone(200),
+    ("pickup-point-detail", "get", "B"): everyone(200),
+    ("pickup-point-jobs", "get", "A"): roles(401, 403, 403, 403, 200, 200),
+    ("pickup-point-jobs", "get", "B"): roles(401, 403, 403, 403, 403, 200),
+    ("pickup-point-arrived", "post", "A"): roles(401, 403, 403, 403, 200, 200),
+    ("pickup-point-arrived", "post", "B"): roles(401, 403, 403, 403, 403, 200),
+}
 for _action in ("accept", "decline", "start", "ready", "hand-over", "no-show"):
     MATRIX[(f"job-{_action}", "post", "A")] = roles(401, 404, 200, 200, 404, 200)
     MATRIX[(f"job-{_action}", "post", "B")] = roles(401, 404, 404, 404, 404, 200)
@@ -326,6 +337,19 @@ class World:
             "fablab": MembershipFactory(producer=fablab, user=UserFactory()).user,
             "staff": UserFactory(username="platform", is_staff=True),
         }
+        for side, keeper in ((self.a, fablab), (self.b, self.b.producer)):
+            side.point = PickupPoint.objects.create(
+                slug=f"point-{side.producer.slug}",
+                name=f"Point {side.producer.slug}",
+                address="1000 W Capitol St",
+                opening_hours="Tue–Sat 10 am–6 pm",
+                keeper=keeper,
+            )
+            order = place((side.product, 1), customer=self.resident, pickup_point=side.point)
+            job = order.jobs.get()
+            for move in JOB_SETUP["hand-over"]:
+                job = move(job=job, by=None)
+            side.point_job = job
 
     def kwargs(self, name: str, names: set[str], side: Side | None) -> dict:
         if side is None:
@@ -338,6 +362,7 @@ class World:
             "number": side.card_order.number if name == "order-checkout" else side.order.number,
             "membership_id": side.membership.pk,
             "pk": self._pk(name, side),
+            "job_id": side.point_job.pk,
         }
         return {key: values[key] for key in names}
 
@@ -345,6 +370,8 @@ class World:
     def _slug(name: str, side: Side) -> str:
         if name == "product-detail":
             return side.draft.slug
+        if name.startswith("pickup-point-"):
+            return side.point.slug
         if name.startswith("product-"):
             return side.product.slug
         return side.producer.slug

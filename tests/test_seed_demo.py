@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from catalog.models import Product, ProductImage, StockMovement
-from orders.models import Order
+from orders.models import Order, PickupPoint
 from producers.models import Membership, Producer
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +88,13 @@ def test_seed_demo_refuses_to_run_under_the_production_profile(settings):
 
     assert not get_user_model().objects.filter(username="admin").exists()
     assert not Producer.objects.exists()
+
+
+def test_seed_demo_opens_the_center_kept_by_the_fab_lab_once():
+    seed("--no-images")
+    seed("--no-images")
+
+    center = PickupPoint.objects.get()
+    assert center.name == "The Center"
+    assert center.keeper.kind == "fablab"
+    assert center.active

@@ -96,6 +96,8 @@ def _board_context(
             if slug not in CONFIRMED
             and job.status in ALLOWED[name][0]
             and not (slug == "hand-over" and job.collects)
+            # A part for a pickup point is handed over there, by the point's keepers.
+            and not (slug == "hand-over" and job.order.pickup_point_id)
         ]
         if job.collects:
             job.hand_over_form = again if isinstance(again, HandOverForm) else _hand_over_form(job)

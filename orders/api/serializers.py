@@ -9,7 +9,16 @@ from rest_framework import serializers
 from backend.fields import StrictDecimalField
 from catalog.models import Product
 from orders.exceptions import InvalidInput
-from orders.models import Allocation, CounterPayment, Job, JobTransition, Order, OrderLine, Payment
+from orders.models import (
+    Allocation,
+    CounterPayment,
+    Job,
+    JobTransition,
+    Order,
+    OrderLine,
+    Payment,
+    PickupPoint,
+)
 from orders.selectors import (
     PAYMENT_STATUSES,
     PaymentStatus,
@@ -69,6 +78,15 @@ class OrderCreateSerializer(serializers.Serializer):
     )
     payment_method = serializers.ChoiceField(choices=Order.PaymentMethod.choices)
     note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
+    pickup_point = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=PickupPoint.objects.active(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Collect every part in one place: a pickup point's slug (pickup orders only).",
+        error_messages={"does_not_exist": "No open pickup point is called “{value}”."},
+    )
 
 
 # The services name fields by their own arguments; the API nests the contact.
@@ -192,6 +210,13 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PickupPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PickupPoint
+        fields = ["slug", "name", "address", "opening_hours", "active"]
+        read_only_fields = fields
+
+
 class OrderJobSerializer(PaymentStatusFields, serializers.ModelSerializer):
     producer = serializers.SerializerMethodField()
     timeline = CustomerTransitionSerializer(source="transitions", many=True, read_only=True)
@@ -207,6 +232,7 @@ class OrderJobSerializer(PaymentStatusFields, serializers.ModelSerializer):
             "due_date",
             "total",
             *PAYMENT_FIELDS,
+            "arrived_at_point_at",
             "timeline",
         ]
         read_only_fields = fields
@@ -247,6 +273,8 @@ class OrderSerializer(PaymentStatusFields, serializers.ModelSerializer):
     def get_status_display(self, order: Order) -> str:
         return "Confirmed" if self._confirmed(order) else order.get_status_display()
 
+    pickup_point = PickupPointSerializer(read_only=True, allow_null=True)
+
     class Meta:
         model = Order
         fields = [
@@ -258,6 +286,7 @@ class OrderSerializer(PaymentStatusFields, serializers.ModelSerializer):
             "contact_phone",
             "fulfilment",
             "delivery_address",
+            "pickup_point",
             "payment_method",
             *PAYMENT_FIELDS,
             "subtotal",
@@ -383,6 +412,12 @@ class JobCustomerSerializer(serializers.Serializer):
 
 class JobSerializer(PaymentStatusFields, serializers.ModelSerializer):
     order = serializers.CharField(source="order.number", read_only=True)
+    drop_off = PickupPointSerializer(
+        source="order.pickup_point",
+        read_only=True,
+        allow_null=True,
+        help_text="Where to bring the part by its due date; null: the resident collects it here.",
+    )
     producer = serializers.CharField(source="producer.slug", read_only=True)
     lines = serializers.SerializerMethodField()
     customer = JobCustomerSerializer(source="order", read_only=True)
@@ -405,6 +440,8 @@ class JobSerializer(PaymentStatusFields, serializers.ModelSerializer):
             "decline_reason",
             "lines",
             "customer",
+            "drop_off",
+            "arrived_at_point_at",
             "allocations",
             "transitions",
             "created_at",
@@ -458,3 +495,36 @@ class JobHandOverSerializer(serializers.Serializer):
 
 class JobDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=DECLINE_REASON_MAX)
+
+
+class PointJobSerializer(serializers.ModelSerializer):
+    """A part due in at a pickup point, as its keepers see it."""
+
+    order = serializers.CharField(source="order.number", read_only=True)
+    producer = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    lines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "order",
+            "producer",
+            "status",
+            "status_display",
+            "due_date",
+            "arrived_at_point_at",
+            "lines",
+        ]
+        read_only_fields = fields
+
+    def get_producer(self, job: Job) -> dict:
+        return {"slug": job.producer.slug, "name": job.producer.name}
+
+    def get_lines(self, job: Job) -> list[dict]:
+        return [
+            {"title": line.title, "quantity": line.quantity}
+            for line in job.lines.all()
+            if not line.cancelled
+        ]

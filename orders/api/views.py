@@ -129,6 +129,7 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 delivery_address=data["delivery_address"],
                 delivery_point=self._point(data),
                 note=data["note"],
+                pickup_point=data["pickup_point"],
             )
         except InvalidInput as error:
             raise api_errors(error) from error

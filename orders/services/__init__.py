@@ -5,7 +5,8 @@ re-routing) · cancellation (cancel, expire) · no_shows (pay-at-pickup holds en
 collection (reminders to collect, a co-op marking a no-show) ·
 allocation (the one way jobs are made and their stock held and given back) ·
 inputs (what the services accept) ·
-counter (what a co-op takes at the counter for a pay-at-pickup job).
+counter (what a co-op takes at the counter for a pay-at-pickup job) ·
+pickup (parts gathered at a pickup point).
 """
 
 from orders.services.cancellation import order_cancel, order_expire, orders_expire
@@ -30,6 +31,7 @@ from orders.services.no_shows import (
     order_release_no_show,
     orders_release_no_shows,
 )
+from orders.services.pickup import job_arrive_at_point, order_hand_over_at_point
 from orders.services.placement import confirm_payment, order_place
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "CounterPaymentInput",
     "confirm_payment",
     "job_accept",
+    "job_arrive_at_point",
     "job_decline",
     "job_hand_over",
     "job_no_show",
@@ -47,6 +50,7 @@ __all__ = [
     "job_start",
     "order_cancel",
     "order_expire",
+    "order_hand_over_at_point",
     "order_place",
     "order_release_no_show",
     "order_remind_to_collect",

@@ -14,7 +14,7 @@ from django.core.validators import validate_email
 from backend.money import CENT, MONEY
 from catalog.models import Product
 from orders.exceptions import InvalidInput
-from orders.models import Order
+from orders.models import Order, PickupPoint
 
 MAX_LINES = 50
 MAX_QUANTITY = 100
@@ -111,6 +111,15 @@ def _check_delivery(errors: Errors, fulfilment, address, point) -> None:
         errors.add("delivery_point", "That is not a place on Earth.")
 
 
+def _check_pickup_point(errors: Errors, fulfilment, pickup_point) -> None:
+    if pickup_point is None:
+        return
+    if not isinstance(pickup_point, PickupPoint) or not pickup_point.active:
+        errors.add("pickup_point", "That pickup point is not open for orders: choose another.")
+    elif fulfilment != Order.Fulfilment.PICKUP:
+        errors.add("pickup_point", "A pickup point is for orders you collect, not for delivery.")
+
+
 def order_input_check(
     *,
     contact: Contact,
@@ -120,6 +129,7 @@ def order_input_check(
     delivery_address: str,
     delivery_point,
     note: str,
+    pickup_point: PickupPoint | None = None,
 ) -> None:
     """Raise InvalidInput naming every field of an order that cannot be taken."""
     errors = Errors()
@@ -132,6 +142,7 @@ def order_input_check(
     elif payment_method == Order.PaymentMethod.STRIPE and not settings.STRIPE_SECRET_KEY:
         errors.add("payment_method", "Card payments are not available here yet: pay at pickup.")
     _check_delivery(errors, fulfilment, delivery_address, delivery_point)
+    _check_pickup_point(errors, fulfilment, pickup_point)
     errors.text("note", note, limit=NOTE_MAX, required=False)
     errors.raise_if_any()
 

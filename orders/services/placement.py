@@ -15,7 +15,7 @@ from orders import lock_objects
 from orders.dispatch import dispatch_jobs
 from orders.emails import email_order_placed
 from orders.exceptions import InvalidInput, OrderLimitExceeded
-from orders.models import Job, Order, OrderLine
+from orders.models import Job, Order, OrderLine, PickupPoint
 from orders.routing import LineRequest, load_products, route_order
 from orders.services.allocation import actor, jobs_create, jobs_reserve
 from orders.services.inputs import Contact, order_input_check, order_total_check
@@ -84,11 +84,13 @@ def order_place(
     delivery_address: str = "",
     delivery_point: tuple[Decimal, Decimal] | None = None,
     note: str = "",
+    pickup_point: PickupPoint | None = None,
 ) -> Order:
     """Place an order: route every line, make one job per producer, reserve what they need.
 
     Checks its whole input first: InvalidInput names each bad field (400), also
-    `lines` when the total would not fit the money columns. Then,
+    `lines` when the total would not fit the money columns, and `pickup_point` when
+    the point is closed or the order is delivered. Then,
     under a lock on the buyer, OrderLimitExceeded (409) refuses more of a product
     than one buyer may hold.
     Then all or nothing: InsufficientStock / ProducerUnavailable list the lines
@@ -106,6 +108,7 @@ def order_place(
         delivery_address=delivery_address,
         delivery_point=delivery_point,
         note=note,
+        pickup_point=pickup_point,
     )
     requests = _requests(lines)
     order_total_check([to_money(r.product.price * r.quantity) for r in requests])
@@ -124,6 +127,7 @@ def order_place(
             delivery_latitude=delivery_point[0] if delivery_point else None,
             delivery_longitude=delivery_point[1] if delivery_point else None,
             note=note,
+            pickup_point=pickup_point,
             payment_method=payment_method,
             subtotal=subtotal,
             total=subtotal,

@@ -85,6 +85,7 @@ def test_the_payload_carries_the_job_its_lines_and_the_customers_name_and_phone(
             }
         ],
         "customer": {"name": "Keisha Brown", "phone": "601-555-0142"},
+        "drop_off": None,
     }
 
 

@@ -6,6 +6,7 @@ from demo.bulk import seed_bulk_products
 from demo.catalog import seed_products
 from demo.network import DEMO_LOGINS, seed_accounts, seed_more_co_ops, seed_producers
 from demo.orders import seed_orders
+from demo.pickup import seed_pickup_points
 from demo.store import seed_stock
 
 # A benchmark catalog is spread over this many producers.
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             users = seed_accounts()
             self.stdout.write("Demo network: the Fab Lab and the co-ops…")
             producers = seed_producers(users)
+            seed_pickup_points(producers)
             self.stdout.write("Demo network: materials and the shared store's ledger…")
             movements = seed_stock(by=users["technician"])
         self.stdout.write("Demo network: the catalog, with drawings of each product…")
