@@ -7,6 +7,7 @@ everyone else in the network it is not found.
 from functools import wraps
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -96,9 +97,12 @@ def pickup_hand_over(request, point, number: str):
     """The resident came: hand over every part of the order, job by job."""
     order = get_object_or_404(order_selectors.pickup_point_orders(point), number=number)
     try:
-        order_hand_over_at_point(order=order, by=request.user)
+        order_hand_over_at_point(order=order, by=request.user, method=request.POST.get("method"))
     except DomainError as error:
         messages.error(request, f"Order {order.number}: {error.detail}")
         return _render_point(request, point, status=409)
+    except ValidationError as error:
+        messages.error(request, f"Order {order.number}: {' '.join(error.messages)}")
+        return _render_point(request, point, status=400)
     messages.success(request, f"Order {order.number} handed over to {order.contact_name}.")
     return redirect("workbench:pickup-point", point.slug)

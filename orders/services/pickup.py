@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from orders import lock_objects
 from orders.emails import email_customer_at_point
-from orders.exceptions import InvalidTransition, PartsStillDue
-from orders.models import Job, Order
+from orders.exceptions import InvalidInput, InvalidTransition, PartsStillDue
+from orders.models import CounterPayment, Job, Order
 from orders.services.allocation import actor
+from orders.services.counter import CounterPaymentInput
 from orders.services.jobs import job_hand_over
 
 J = Job.Status
@@ -68,13 +69,17 @@ def _notify_when_all_arrived(order: Order) -> None:
     email_customer_at_point(order=order, jobs=waiting_here)
 
 
-def order_hand_over_at_point(*, order: Order, by) -> Order:
+def order_hand_over_at_point(*, order: Order, by, method: str | None = None) -> Order:
     """Hand everything waiting at the pickup point to the resident, job by job.
 
     Locks the order for the whole hand-over; each job goes through `job_hand_over`
     (which locks it, completes it, and pays out or records what its rules say).
     Raises PartsStillDue while any open part has not arrived, InvalidTransition
     when nothing is left to hand over. All or nothing.
+
+    For a pay-at-pickup order the keepers take every part's price, by `method` (cash,
+    card_terminal, other), and each part's counter payment is recorded with its job.
+    A short payment or a waiver is a co-op's decision, made at its own counter.
     """
     with transaction.atomic():
         locked = lock_objects.order_for_update(order.pk)
@@ -91,7 +96,11 @@ def order_hand_over_at_point(*, order: Order, by) -> Order:
         here = [job for job in jobs if job.is_open]
         if not here:
             raise InvalidTransition("Everything in this order was already handed over.")
+        at_counter = locked.payment_method == Order.PaymentMethod.PAY_AT_PICKUP
+        if at_counter and method not in CounterPayment.Method.values:
+            raise InvalidInput({"method": ["Say how the resident paid."]})
         for job in here:
-            job_hand_over(job=job, by=by)
+            payment = CounterPaymentInput(method=method, amount=job.total) if at_counter else None
+            job_hand_over(job=job, by=by, payment=payment)
         locked.refresh_from_db()
     return locked

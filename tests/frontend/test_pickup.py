@@ -185,11 +185,28 @@ def test_the_keeper_hands_the_whole_order_over_when_everything_is_here(client, o
     client.force_login(technician)
     url = reverse("workbench:pickup-hand-over", args=["the-center", order.number])
 
-    response = client.post(url, follow=True)
+    response = client.post(url, {"method": "cash"}, follow=True)
 
     assert f"Order {order.number} handed over to Keisha Brown." in response.content.decode()
     order.refresh_from_db()
     assert order.status == Order.Status.COMPLETED
+    assert {job.counter_payment.amount for job in order.jobs.all()} == {
+        job.total for job in order.jobs.all()
+    }
+
+
+def test_handing_over_a_pay_at_pickup_order_asks_how_it_was_paid(client, order, technician):
+    for job in order.jobs.all():
+        job_arrive_at_point(job=ready(job), by=technician)
+    client.force_login(technician)
+    url = reverse("workbench:pickup-hand-over", args=["the-center", order.number])
+
+    response = client.post(url)
+
+    assert response.status_code == 400
+    assert "Say how the resident paid." in response.content.decode()
+    order.refresh_from_db()
+    assert order.status != Order.Status.COMPLETED
 
 
 def test_handing_over_with_a_part_still_due_is_refused(client, order, technician):

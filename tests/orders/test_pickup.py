@@ -190,7 +190,7 @@ def test_handing_over_before_every_part_arrived_is_refused(order, technician):
     job_arrive_at_point(job=ready(parts(order)["woodshop"]), by=technician)
 
     with pytest.raises(PartsStillDue, match="still due from Sewing"):
-        order_hand_over_at_point(order=order, by=technician)
+        order_hand_over_at_point(order=order, by=technician, method="cash")
 
     assert not Job.objects.filter(order=order, status=Job.Status.HANDED_OVER).exists()
 
@@ -199,7 +199,7 @@ def test_handing_over_at_the_point_hands_over_every_part_and_completes_the_order
     for job in parts(order).values():
         job_arrive_at_point(job=ready(job), by=technician)
 
-    order = order_hand_over_at_point(order=order, by=technician)
+    order = order_hand_over_at_point(order=order, by=technician, method="cash")
 
     assert order.status == Order.Status.COMPLETED
     statuses = set(order.jobs.values_list("status", flat=True))
@@ -209,10 +209,10 @@ def test_handing_over_at_the_point_hands_over_every_part_and_completes_the_order
 def test_an_order_handed_over_already_cannot_be_handed_over_again(order, technician):
     for job in parts(order).values():
         job_arrive_at_point(job=ready(job), by=technician)
-    order_hand_over_at_point(order=order, by=technician)
+    order_hand_over_at_point(order=order, by=technician, method="cash")
 
     with pytest.raises(InvalidTransition, match="already handed over"):
-        order_hand_over_at_point(order=order, by=technician)
+        order_hand_over_at_point(order=order, by=technician, method="cash")
 
 
 def test_a_pickup_point_needs_an_address(center):

@@ -54,3 +54,8 @@ def kwargs(name, side):
         "pk": side.point_job.pk,
         "number": side.arrived_job.order.number,
     }
+
+
+def body(name, side):
+    # The resident pays for a pay-at-pickup order when the keepers hand it over.
+    return {"method": "cash"} if name == "workbench:pickup-hand-over" else {}
