@@ -684,3 +684,17 @@ def test_a_resident_without_a_coop_is_turned_away(client, woodshop):
     client.force_login(UserFactory())
 
     assert client.get(url(woodshop)).status_code == 403
+
+
+def test_a_member_previews_a_paused_product_in_the_shop_and_residents_do_not(
+    as_member, client, woodshop
+):
+    product = make_product(producer=woodshop, title="Planter box", status=PAUSED)
+
+    preview = as_member.get(f"/products/{product.slug}/")
+    client.logout()
+    public = client.get(f"/products/{product.slug}/")
+
+    assert preview.status_code == 200
+    assert "Paused: only your co-op sees this page." in preview.content.decode()
+    assert public.status_code == 404
