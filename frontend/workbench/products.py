@@ -28,7 +28,13 @@ from catalog.services.product_status import (
     product_publish,
     product_unarchive,
 )
-from catalog.services.products import bom_replace, product_archive, product_create, product_update
+from catalog.services.products import (
+    bom_line_put,
+    bom_line_remove,
+    product_archive,
+    product_create,
+    product_update,
+)
 from frontend.workbench.common import coop_context, coop_view
 from frontend.workbench.product_forms import (
     BomLineForm,
@@ -291,14 +297,9 @@ def product_materials(request, producer, pk: int):
     form = BomLineForm(request.POST, producer=producer)
     if form.is_valid():
         material, quantity = form.cleaned_data["material"], form.cleaned_data["quantity"]
-        # Adding a material already listed changes its quantity.
-        lines = [
-            (line.material, line.quantity)
-            for line in _bom_lines(product)
-            if line.material_id != material.pk
-        ]
         try:
-            bom_replace(product=product, lines=[*lines, (material, quantity)])
+            # Listing a material already on the bill changes its quantity.
+            bom_line_put(product=product, material=material, quantity=quantity)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error("quantity" if field == "quantity" else "material", errors)
@@ -316,13 +317,9 @@ def product_materials(request, producer, pk: int):
 @require_POST
 def product_material_remove(request, producer, pk: int, line_pk: int):
     product = _product(producer, pk)
-    lines = _bom_lines(product)
-    removed = next((line for line in lines if line.pk == line_pk), None)
-    if removed is None:
-        raise Http404("No such line.")
-    bom_replace(
-        product=product,
-        lines=[(line.material, line.quantity) for line in lines if line.pk != line_pk],
-    )
+    try:
+        removed = bom_line_remove(product=product, line_id=line_pk)
+    except BillOfMaterialsLine.DoesNotExist:
+        raise Http404("No such line.") from None
     messages.success(request, f"Took {removed.material.name} off {product.title}'s materials.")
     return redirect("workbench:coop-product-materials", producer.slug, product.pk)
