@@ -104,3 +104,14 @@ class ImplausibleQuantity(DomainError):
 
     code = "implausible_quantity"
     default_detail = "That is more than one shelf of this material can plausibly hold."
+
+
+class ProductNotReady(DomainError):
+    """A product lacks what residents need before it goes on sale; `missing` says what."""
+
+    code = "product_not_ready"
+    default_detail = "The product is not ready to go on sale."
+
+    def __init__(self, detail: str | None = None, *, missing: list[str]) -> None:
+        self.missing = list(missing)
+        super().__init__(detail or " ".join(self.missing), missing=self.missing)

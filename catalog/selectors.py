@@ -408,3 +408,21 @@ def _best_available(material_ids: set[int], producer_ids: set[int]) -> dict:
         key = (material_id, None if shared else producer_id)
         best[key] = max(best.get(key, ZERO), on_hand - reserved)
     return best
+
+
+# --- A co-op's own goods (the workbench) -----------------------------------------------
+
+
+def coop_products(*, user, producer: Producer) -> QuerySet[Product]:
+    """Every product of `producer` the user sees, drafts and archived ones included, with
+    the same joins and annotations as `product_list` (cover picture, free stock)."""
+    return product_list(user=user).filter(producer=producer).order_by("-created_at", "-id")
+
+
+def bom_materials_for(producer: Producer) -> QuerySet[Material]:
+    """The materials a co-op may put on a bill of materials: active raw materials held on
+    its own shelves or in the shared store (the API accepts any raw material)."""
+    held = StockBalance.objects.filter(material=OuterRef("pk")).filter(
+        Q(location__shared=True) | Q(location__producer=producer)
+    )
+    return Material.objects.raw_materials().active().filter(Exists(held)).order_by("name", "pk")

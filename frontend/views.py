@@ -120,7 +120,7 @@ def product_detail(request, slug):
     else:  # a member may look at their own drafts
         product = get_object_or_404(
             catalog_selectors.product_detail(user=request.user).filter(
-                status__in=[Product.Status.PUBLISHED, Product.Status.DRAFT]
+                status__in=[Product.Status.PUBLISHED, Product.Status.DRAFT, Product.Status.PAUSED]
             ),
             slug=slug,
         )

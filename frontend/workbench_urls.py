@@ -1,6 +1,16 @@
 from django.urls import path
 
-from frontend.workbench import coop, deliveries, earnings, jobs, pickup, report, stock, store
+from frontend.workbench import (
+    coop,
+    deliveries,
+    earnings,
+    jobs,
+    pickup,
+    products,
+    report,
+    stock,
+    store,
+)
 
 app_name = "workbench"
 
@@ -36,5 +46,38 @@ urlpatterns = [
         "pickup-points/<slug:slug>/orders/<str:number>/hand-over/",
         pickup.pickup_hand_over,
         name="pickup-hand-over",
+    # A co-op's goods, their pictures and bills of materials.
+    path("co-ops/<slug:slug>/products/", products.product_list, name="coop-products"),
+    path("co-ops/<slug:slug>/products/new/", products.product_new, name="coop-product-new"),
+    path("co-ops/<slug:slug>/products/<int:pk>/", products.product_edit, name="coop-product"),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/status/<slug:action>/",
+        products.product_status,
+        name="coop-product-status",
+    ),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/pictures/",
+        products.product_pictures,
+        name="coop-product-pictures",
+    ),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/pictures/<int:image_pk>/move/<slug:direction>/",
+        products.product_picture_move,
+        name="coop-product-picture-move",
+    ),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/pictures/<int:image_pk>/remove/",
+        products.product_picture_remove,
+        name="coop-product-picture-remove",
+    ),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/materials/",
+        products.product_materials,
+        name="coop-product-materials",
+    ),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/materials/<int:line_pk>/remove/",
+        products.product_material_remove,
+        name="coop-product-material-remove",
     ),
 ]

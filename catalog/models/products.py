@@ -45,6 +45,8 @@ class Product(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+        # Off sale for now (the co-op is away, the machine is down); back on sale at a click.
+        PAUSED = "paused", "Paused"
         ARCHIVED = "archived", "Archived"
 
     class Fulfilment(models.TextChoices):
@@ -109,7 +111,7 @@ class Product(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="product_price_gt_0"),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published", "archived"]),
+                condition=Q(status__in=["draft", "published", "paused", "archived"]),
                 name="product_status_valid",
             ),
             models.CheckConstraint(

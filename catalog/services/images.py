@@ -122,3 +122,26 @@ def _delete_files(files: list[tuple[Storage, str]]) -> None:
         except Exception:
             # A file left behind costs storage, not correctness: log it and go on.
             logger.exception("could not delete stored picture %s", name)
+
+
+def product_image_move(*, image: ProductImage, by: int) -> ProductImage:
+    """Move a picture `by` places in its product's gallery (-1 earlier, +1 later).
+
+    Locks the product so that moves and uploads happen one at a time, numbers the
+    gallery 0, 1, 2… in its current order and swaps the picture with its neighbour.
+    At either end it stays where it is.
+    """
+    with transaction.atomic():
+        Product.objects.select_for_update().values_list("pk", flat=True).get(pk=image.product_id)
+        gallery = list(ProductImage.objects.filter(product_id=image.product_id))
+        index = next(i for i, other in enumerate(gallery) if other.pk == image.pk)
+        target = index + by
+        if 0 <= target < len(gallery):
+            gallery[index], gallery[target] = gallery[target], gallery[index]
+        for position, picture in enumerate(gallery):
+            if picture.position != position:
+                picture.position = position
+                picture.save(update_fields=["position"])
+            if picture.pk == image.pk:
+                image.position = position
+    return image

@@ -154,6 +154,43 @@ def bom_replace(*, product: Product, lines: list[tuple[Material, Decimal]]) -> l
         )
 
 
+def _lock_bom(product: Product) -> list[BillOfMaterialsLine]:
+    Product.objects.select_for_update(of=("self",)).values_list("pk", flat=True).get(pk=product.pk)
+    return list(BillOfMaterialsLine.objects.filter(product=product).select_related("material"))
+
+
+def bom_line_put(*, product: Product, material: Material, quantity) -> list:
+    """Add a material to the bill of materials, or change its quantity; the other lines stay.
+
+    Locks the product's row so that two edits at once cannot lose each other's lines,
+    then saves the whole bill through `bom_replace` (same checks, same errors).
+    """
+    with transaction.atomic():
+        kept = [
+            (line.material, line.quantity)
+            for line in _lock_bom(product)
+            if line.material_id != material.pk
+        ]
+        return bom_replace(product=product, lines=[*kept, (material, quantity)])
+
+
+def bom_line_remove(*, product: Product, line_id: int) -> BillOfMaterialsLine:
+    """Take one line off the bill of materials (locking as `bom_line_put`); returns it.
+
+    Raises `BillOfMaterialsLine.DoesNotExist` if the product has no such line.
+    """
+    with transaction.atomic():
+        lines = _lock_bom(product)
+        removed = next((line for line in lines if line.pk == line_id), None)
+        if removed is None:
+            raise BillOfMaterialsLine.DoesNotExist(f"no line {line_id} on {product.slug}")
+        bom_replace(
+            product=product,
+            lines=[(line.material, line.quantity) for line in lines if line.pk != line_id],
+        )
+    return removed
+
+
 def _stock_item(product: Product) -> Material:
     if product.fulfilment != Product.Fulfilment.STOCK or product.stock_item is None:
         raise ValidationError({"product": "Only ready-made (stock) goods keep a stock count."})

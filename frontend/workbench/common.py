@@ -78,6 +78,7 @@ def coop_view(view=None, *, managers_only: bool = False):
 # (section, URL name taking the co-op's slug, link text, what the page is for).
 COOP_SECTIONS: list[tuple[str, str, str, str]] = [
     ("overview", "workbench:coop", "Overview", "Everything about running the co-op's shop."),
+    ("products", "workbench:coop-products", "Products", "Goods, pictures, prices, materials."),
     ("earnings", "workbench:coop-earnings", "Money", "What you sold, the fund's share, payouts."),
 ]
 

@@ -66,7 +66,7 @@ def _answers(expected, response) -> bool:
 
 
 @pytest.fixture
-def world():
+def world(media):
     return World(SECTIONS)
 
 
