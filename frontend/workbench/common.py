@@ -78,6 +78,10 @@ def coop_view(view=None, *, managers_only: bool = False):
 # (section, URL name taking the co-op's slug, link text, what the page is for).
 COOP_SECTIONS: list[tuple[str, str, str, str]] = [
     ("overview", "workbench:coop", "Overview", "Everything about running the co-op's shop."),
+    ("goods", "workbench:coop-goods", "Finished goods", "Ready-made goods: made, counted, free."),
+    ("ledger", "workbench:coop-ledger", "Ledger", "Every change on the co-op's shelves."),
+    ("export", "workbench:coop-export", "Export", "Download all the co-op's data."),
+    ("payouts", "workbench:coop-payouts", "Getting paid", "Payouts to the co-op's bank account."),
 ]
 
 

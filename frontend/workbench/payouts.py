@@ -1,0 +1,68 @@
+"""Getting paid: a co-op's managers set up payouts through Stripe's onboarding."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from frontend.workbench.common import coop_context, coop_view
+from orders.exceptions import PaymentProviderUnavailable
+from orders.payments.connect import (
+    connect_available,
+    connect_onboarding_link,
+    connect_status_refresh,
+    connect_status_stored,
+)
+
+STRIPE_DOWN = (
+    "We could not reach Stripe just now, so nothing was changed. Please try again in a few minutes."
+)
+
+
+NO_CARDS = (
+    "Card payments are not switched on for this network yet, so there are no payouts to set "
+    "up. Customers pay at pickup, and your co-op records those payments at the counter."
+)
+
+
+def _render(request, producer, *, status: int = 200):
+    available = connect_available()
+    if not available:
+        setup = connect_status_stored(producer)
+    else:
+        try:
+            setup = connect_status_refresh(producer=producer)
+        except PaymentProviderUnavailable:  # also PaymentProviderError, its subclass
+            setup = connect_status_stored(producer)
+            messages.warning(
+                request, "Stripe could not be asked just now: this is what we knew last."
+            )
+    if setup.released:
+        messages.success(
+            request,
+            f"Payouts are on: {setup.released} payout{'s' if setup.released != 1 else ''} "
+            "held for your co-op are on their way.",
+        )
+    context = coop_context(
+        request, producer, "payouts", setup=setup, available=available, no_cards=NO_CARDS
+    )
+    return render(request, "frontend/workbench/coop_payouts.html", context, status=status)
+
+
+@coop_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def payouts(request, producer):
+    if request.method != "POST":
+        return _render(request, producer)
+    if not connect_available():
+        messages.error(request, NO_CARDS)
+        return redirect("workbench:coop-payouts", producer.slug)
+    here = request.build_absolute_uri(reverse("workbench:coop-payouts", args=[producer.slug]))
+    try:
+        url = connect_onboarding_link(
+            producer=producer, refresh_url=f"{here}?refresh=1", return_url=f"{here}?back=1"
+        )
+    except PaymentProviderUnavailable:
+        messages.error(request, STRIPE_DOWN)
+        return _render(request, producer, status=503)
+    return redirect(url)
