@@ -38,10 +38,11 @@ def _render(request, producer, *, status: int = 200):
                 request, "Stripe could not be asked just now: this is what we knew last."
             )
     if setup.released:
+        several = setup.released != 1
         messages.success(
             request,
-            f"Payouts are on: {setup.released} payout{'s' if setup.released != 1 else ''} "
-            "held for your co-op are on their way.",
+            f"Payouts are on: {setup.released} payout{'s' if several else ''} held for your "
+            f"co-op {'are' if several else 'is'} on {'their' if several else 'its'} way.",
         )
     context = coop_context(
         request, producer, "payouts", setup=setup, available=available, no_cards=NO_CARDS
