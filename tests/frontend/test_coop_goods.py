@@ -319,3 +319,14 @@ def test_two_counts_at_once_leave_the_last_count_on_the_books():
     assert errors == []
     assert _ledger_matches_balance(product)
     assert StockBalance.objects.get(material=product.stock_item).on_hand in (7, 9)
+
+
+def test_stock_at_a_glance_flags_each_product_at_its_own_level(client, woodshop, manager):
+    plenty = stocked(woodshop, "Plenty", 10)
+    Product.objects.filter(pk=plenty.pk).update(low_stock_level=10)
+    stocked(woodshop, "Fine", 5)
+    client.force_login(manager)
+
+    (section,) = client.get("/workbench/stock/").context["sections"]
+
+    assert {p.title: p.low for p in section["products"]} == {"Fine": False, "Plenty": True}
