@@ -1,12 +1,13 @@
 """Getting paid: a co-op's managers set up payouts through Stripe's onboarding."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from frontend.workbench.common import coop_context, coop_view
-from orders.exceptions import PaymentProviderUnavailable
+from orders.exceptions import PaymentProviderError, PaymentProviderUnavailable
 from orders.payments.connect import (
     connect_available,
     connect_onboarding_link,
@@ -17,7 +18,10 @@ from orders.payments.connect import (
 STRIPE_DOWN = (
     "We could not reach Stripe just now, so nothing was changed. Please try again in a few minutes."
 )
-
+STRIPE_REFUSED = (
+    "Stripe would not open the set-up page just now, so nothing was changed. Please try again "
+    "later; if it keeps happening, tell the platform staff."
+)
 
 NO_CARDS = (
     "Card payments are not switched on for this network yet, so there are no payouts to set "
@@ -54,15 +58,21 @@ def _render(request, producer, *, status: int = 200):
 @require_http_methods(["GET", "HEAD", "POST"])
 def payouts(request, producer):
     if request.method != "POST":
+        if request.GET.get("refresh"):
+            # Stripe sends the manager here when its link has expired or was used.
+            messages.info(request, "Stripe's page timed out. Continue with Stripe to go on.")
         return _render(request, producer)
     if not connect_available():
         messages.error(request, NO_CARDS)
         return redirect("workbench:coop-payouts", producer.slug)
-    here = request.build_absolute_uri(reverse("workbench:coop-payouts", args=[producer.slug]))
+    here = settings.SITE_URL + reverse("workbench:coop-payouts", args=[producer.slug])
     try:
         url = connect_onboarding_link(
             producer=producer, refresh_url=f"{here}?refresh=1", return_url=f"{here}?back=1"
         )
+    except PaymentProviderError:
+        messages.error(request, STRIPE_REFUSED)
+        return _render(request, producer, status=502)
     except PaymentProviderUnavailable:
         messages.error(request, STRIPE_DOWN)
         return _render(request, producer, status=503)

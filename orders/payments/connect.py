@@ -51,7 +51,10 @@ def connect_available() -> bool:
 
 def _provider_error(exc: stripe.StripeError, what: str) -> Exception:
     logger.warning("%s failed: %s", what, exc)
-    if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError):
+    # Not reached, too busy, or failing on its side: worth trying again soon.
+    if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError) or (
+        (exc.http_status or 0) >= 500
+    ):
         return PaymentProviderUnavailable()
     return PaymentProviderError()
 

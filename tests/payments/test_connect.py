@@ -33,7 +33,7 @@ def account_of(producer) -> str:
 
 
 def test_set_up_payouts_creates_an_express_account_and_sends_the_manager_to_stripe(
-    signed_in, sewing, fake_stripe
+    signed_in, sewing, fake_stripe, settings
 ):
     response = signed_in.post(PAGE)
 
@@ -47,8 +47,8 @@ def test_set_up_payouts_creates_an_express_account_and_sends_the_manager_to_stri
     (link,) = fake_stripe.received("POST", LINKS)
     assert link.form["account"] == account
     assert link.form["type"] == "account_onboarding"
-    assert link.form["return_url"].startswith(f"http://testserver{PAGE}")
-    assert link.form["refresh_url"].startswith(f"http://testserver{PAGE}")
+    assert link.form["return_url"] == f"{settings.SITE_URL}{PAGE}?back=1"
+    assert link.form["refresh_url"] == f"{settings.SITE_URL}{PAGE}?refresh=1"
     assert response.status_code == 302
     assert response["Location"].startswith(f"https://connect.stripe.test/setup/e/{account}/")
 
@@ -78,7 +78,7 @@ def test_an_account_stripe_made_before_the_link_failed_is_reused(signed_in, sewi
 
 
 def test_stripe_down_gives_a_clear_message_and_saves_nothing(signed_in, sewing, fake_stripe):
-    fake_stripe.fail(20)
+    fake_stripe.fail(20)  # every try, the library's retries included, meets a 500
 
     response = signed_in.post(PAGE)
 
@@ -168,3 +168,14 @@ def test_without_card_payments_there_is_nothing_to_set_up(signed_in, sewing, set
     assert "not switched on" in response.content.decode()
     assert fake_stripe.requests == []
     assert account_of(sewing) == ""
+
+
+def test_an_account_stripe_does_not_know_gives_a_clear_message(signed_in, sewing, fake_stripe):
+    sewing.stripe_account_id = "acct_typed_by_hand"
+    sewing.save()
+
+    response = signed_in.post(PAGE)
+
+    assert response.status_code == 502
+    assert "Stripe would not open the set-up page" in response.content.decode()
+    assert account_of(sewing) == "acct_typed_by_hand"
