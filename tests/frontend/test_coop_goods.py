@@ -330,3 +330,16 @@ def test_stock_at_a_glance_flags_each_product_at_its_own_level(client, woodshop,
     (section,) = client.get("/workbench/stock/").context["sections"]
 
     assert {p.title: p.low for p in section["products"]} == {"Fine": False, "Plenty": True}
+
+
+def test_the_goods_page_costs_the_same_few_queries_for_many_products(
+    client, woodshop, manager, django_assert_max_num_queries
+):
+    for n in range(25):
+        stocked(woodshop, f"Stool {n}", 3)
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(goods_url(woodshop))
+
+    assert len(response.context["products"]) == 25

@@ -272,3 +272,16 @@ def test_a_member_cannot_move_stock(client, woodshop, front, back, walnut):
 
     assert response.status_code == 403
     assert StockMovement.objects.filter(kind="transfer_out").count() == 0
+
+
+def test_a_ledger_page_costs_the_same_few_queries_for_many_rows(
+    client, manager, front, back, walnut, canvas, django_assert_max_num_queries
+):
+    for n in range(30):
+        receive(walnut if n % 2 else canvas, front if n % 3 else back, 1, f"batch {n}")
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(LEDGER)
+
+    assert len(response.context["page"].object_list) == 30
