@@ -179,3 +179,13 @@ def test_an_account_stripe_does_not_know_gives_a_clear_message(signed_in, sewing
     assert response.status_code == 502
     assert "Stripe would not open the set-up page" in response.content.decode()
     assert account_of(sewing) == "acct_typed_by_hand"
+
+
+def test_staff_see_the_payout_account_in_the_admin_but_cannot_type_one(client, sewing):
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+
+    response = client.get(f"/admin/producers/producer/{sewing.pk}/change/")
+
+    assert response.status_code == 200
+    assert "stripe_account_id" not in response.context["adminform"].form.fields
+    assert "stripe_account_id" in response.context["adminform"].readonly_fields
