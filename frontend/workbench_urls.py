@@ -4,7 +4,11 @@ from frontend.workbench import (
     coop,
     deliveries,
     earnings,
+    export,
+    goods,
     jobs,
+    ledger,
+    payouts,
     pickup,
     products,
     report,
@@ -46,6 +50,7 @@ urlpatterns = [
         "pickup-points/<slug:slug>/orders/<str:number>/hand-over/",
         pickup.pickup_hand_over,
         name="pickup-hand-over",
+    ),
     # A co-op's goods, their pictures and bills of materials.
     path("co-ops/<slug:slug>/products/", products.product_list, name="coop-products"),
     path("co-ops/<slug:slug>/products/new/", products.product_new, name="coop-product-new"),
@@ -80,4 +85,19 @@ urlpatterns = [
         products.product_material_remove,
         name="coop-product-material-remove",
     ),
+    # A co-op's finished goods, ledger, export and payouts.
+    path("co-ops/<slug:slug>/goods/", goods.goods, name="coop-goods"),
+    path(
+        "co-ops/<slug:slug>/goods/<int:pk>/receive/", goods.goods_receive, name="coop-goods-receive"
+    ),
+    path("co-ops/<slug:slug>/goods/<int:pk>/count/", goods.goods_count, name="coop-goods-count"),
+    path("co-ops/<slug:slug>/goods/<int:pk>/level/", goods.goods_level, name="coop-goods-level"),
+    path("co-ops/<slug:slug>/ledger/", ledger.ledger, name="coop-ledger"),
+    path("co-ops/<slug:slug>/ledger.csv", ledger.ledger_csv, name="coop-ledger-csv"),
+    path(
+        "co-ops/<slug:slug>/ledger/transfer/", ledger.ledger_transfer, name="coop-ledger-transfer"
+    ),
+    path("co-ops/<slug:slug>/export/", export.export, name="coop-export"),
+    path("co-ops/<slug:slug>/export.zip", export.export_download, name="coop-export-download"),
+    path("co-ops/<slug:slug>/payouts/", payouts.payouts, name="coop-payouts"),
 ]

@@ -23,7 +23,15 @@ class ProducerAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "description", "contact_email"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["capabilities"]
-    readonly_fields = ["webhook_secret_rotated_at", "created_at", "updated_at"]
+    # The payout account is made by the co-op's managers from the workbench ("Set up
+    # payouts"), never pasted in by hand.
+    readonly_fields = [
+        "stripe_account_id",
+        "stripe_payouts_enabled",
+        "webhook_secret_rotated_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["kind", "name", "slug", "status", "description", "capabilities"]}),
@@ -43,7 +51,14 @@ class ProducerAdmin(admin.ModelAdmin):
         ("Production", {"fields": ["max_open_jobs"]}),
         (
             "Payouts and job webhooks",
-            {"fields": ["stripe_account_id", "webhook_url", "webhook_secret_rotated_at"]},
+            {
+                "fields": [
+                    "stripe_account_id",
+                    "stripe_payouts_enabled",
+                    "webhook_url",
+                    "webhook_secret_rotated_at",
+                ]
+            },
         ),
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]

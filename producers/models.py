@@ -87,6 +87,10 @@ class Producer(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     stripe_account_id = models.CharField(max_length=64, blank=True)
+    # What Stripe last said about the connected account: None for an account entered
+    # before onboarding from the workbench (taken as ready), False while Stripe still
+    # needs the co-op's details, True once payouts are enabled.
+    stripe_payouts_enabled = models.BooleanField(null=True, blank=True, editable=False)
     webhook_url = models.URLField(max_length=500, blank=True)
     # Write-only: never serialised except in the one rotation response.
     webhook_secret = models.CharField(max_length=80, default=new_webhook_secret, editable=False)
@@ -131,6 +135,11 @@ class Producer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def payouts_ready(self) -> bool:
+        """A connected Stripe account that may receive transfers."""
+        return bool(self.stripe_account_id) and self.stripe_payouts_enabled is not False
 
     @property
     def is_fablab(self) -> bool:

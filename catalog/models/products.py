@@ -89,6 +89,12 @@ class Product(models.Model):
         editable=False,
         related_name="product",
     )
+    # Free finished goods at or below this are flagged on the co-op's stock page.
+    low_stock_level = models.PositiveIntegerField(
+        default=2,
+        validators=[MaxValueValidator(100_000)],
+        help_text="Flag the product when this few or fewer are free to sell (ready-made goods).",
+    )
     # Title, description, category and producer name, kept by the product
     # services for full-text search (a GIN index on PostgreSQL).
     search_text = models.TextField(blank=True, editable=False)
@@ -124,6 +130,9 @@ class Product(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(lead_time_days__lte=365), name="product_lead_time_lte_365"
+            ),
+            models.CheckConstraint(
+                condition=Q(low_stock_level__lte=100_000), name="product_low_stock_level_lte_100000"
             ),
         ]
 

@@ -218,3 +218,24 @@ def product_stock_count(*, product: Product, counted, by, reason: str):
         by=by,
         reason=reason,
     )
+
+
+def product_set_low_stock_level(*, product: Product, level) -> Product:
+    """Set the free count at or below which a ready-made product is flagged as running low.
+
+    Raises ValidationError (on `low_stock_level`) for a made-to-order product or a level
+    that is not a whole number from 0 to 100,000.
+    """
+    _stock_item(product)
+    try:
+        value = int(str(level))
+    except (TypeError, ValueError):
+        raise ValidationError({"low_stock_level": "Enter a whole number."}) from None
+    if not 0 <= value <= 100_000:
+        raise ValidationError({"low_stock_level": "Enter a whole number from 0 to 100,000."})
+    with transaction.atomic():
+        Product.objects.filter(pk=product.pk).update(
+            low_stock_level=value, updated_at=timezone.now()
+        )
+        product.low_stock_level = value
+    return product

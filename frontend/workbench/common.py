@@ -80,6 +80,10 @@ COOP_SECTIONS: list[tuple[str, str, str, str]] = [
     ("overview", "workbench:coop", "Overview", "Everything about running the co-op's shop."),
     ("products", "workbench:coop-products", "Products", "Goods, pictures, prices, materials."),
     ("earnings", "workbench:coop-earnings", "Money", "What you sold, the fund's share, payouts."),
+    ("goods", "workbench:coop-goods", "Finished goods", "Ready-made goods: made, counted, free."),
+    ("ledger", "workbench:coop-ledger", "Ledger", "Every change on the co-op's shelves."),
+    ("export", "workbench:coop-export", "Export", "Download all the co-op's data."),
+    ("payouts", "workbench:coop-payouts", "Getting paid", "Payouts to the co-op's bank account."),
 ]
 
 

@@ -1,7 +1,6 @@
 """Stock at a glance: each of the user's co-ops with its ready-made goods and shelf stock."""
 
 from collections import defaultdict
-from decimal import Decimal
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -14,9 +13,6 @@ from catalog.selectors import (
     product_list,
 )
 from frontend.workbench.common import my_producers, workbench_view
-
-# A ready-made product is flagged when this few or fewer are left to sell.
-LOW_GOODS = Decimal("2")
 
 
 @workbench_view
@@ -40,7 +36,8 @@ def stock(request):
     )
     goods_of, shelves_of = defaultdict(list), defaultdict(list)
     for product in products:
-        product.low = product.stock_available <= LOW_GOODS
+        # Each product is flagged at its own level, which the co-op's managers set.
+        product.low = product.stock_available <= product.low_stock_level
         goods_of[product.producer_id].append(product)
     for balance in balances:
         shelves_of[balance.location.producer_id].append(balance)

@@ -61,7 +61,7 @@ def payout_request(*, job: Job) -> Payout | None:
         return None
     percent = fund_percent()
     amount, share = community_split(total=job.total, percent=percent)
-    connected = bool(job.producer.stripe_account_id)
+    connected = job.producer.payouts_ready
     payout, created = Payout.objects.get_or_create(
         job=job,
         defaults={
@@ -89,19 +89,22 @@ def payout_request(*, job: Job) -> Payout | None:
     return payout
 
 
-def payouts_release_owed(*, limit: int = 200) -> int:
+def payouts_release_owed(*, limit: int = 200, producer_id: int | None = None) -> int:
     """Send the payouts owed to co-ops that have since connected a Stripe account.
 
     Each is moved from held to pending and queued, in its own short transaction
     (a conditional update, so two runs at once release it once). Run every minute
-    by housekeeping. Returns how many were released.
+    by housekeeping, and for one co-op when its payouts are enabled. Returns how
+    many were released.
     """
-    owed = list(
+    owed = (
         Payout.objects.filter(state=OutboxState.HELD, status=Payout.Status.OWED)
         .exclude(producer__stripe_account_id="")
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
+        .exclude(producer__stripe_payouts_enabled=False)
     )
+    if producer_id is not None:
+        owed = owed.filter(producer_id=producer_id)
+    owed = list(owed.order_by("pk").values_list("pk", flat=True)[:limit])
     released = 0
     for pk in owed:
         with transaction.atomic():
@@ -130,7 +133,7 @@ def _charge_id(payment: Payment) -> str:
 
 def _check(payout: Payout) -> OutboxState | None:
     """A co-op without a connected account is owed: held until it connects one."""
-    if payout.producer.stripe_account_id:
+    if payout.producer.payouts_ready:
         return None
     payout.status = Payout.Status.OWED
     return OutboxState.HELD

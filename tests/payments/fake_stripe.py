@@ -53,6 +53,8 @@ class FakeStripe:
     charges: dict[str, dict] = field(default_factory=dict)
     refunds: dict[str, dict] = field(default_factory=dict)
     transfers: dict[str, dict] = field(default_factory=dict)
+    accounts: dict[str, dict] = field(default_factory=dict)
+    account_links: list[dict] = field(default_factory=list)
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -132,6 +134,27 @@ class FakeStripe:
     def public_session(self, session_id: str) -> dict:
         return {k: v for k, v in self.sessions[session_id].items() if k != "transfer_group"}
 
+    # --- what a co-op does on Stripe's onboarding pages ----------------------------
+
+    def onboard(self, account_id: str, *, payouts: bool = True) -> dict:
+        """The co-op gives Stripe its details; with `payouts`, Stripe enables payouts."""
+        with self._lock:
+            account = self.accounts[account_id]
+            due = [] if payouts else ["external_account"]
+            account.update(
+                details_submitted=True,
+                payouts_enabled=payouts,
+                charges_enabled=payouts,
+                capabilities={"transfers": "active" if payouts else "pending"},
+            )
+            account["requirements"].update(
+                currently_due=due,
+                eventually_due=due,
+                past_due=due,
+                disabled_reason=None if payouts else "requirements.past_due",
+            )
+            return account
+
     # --- what we were asked --------------------------------------------------------
 
     def received(self, method: str, path: str) -> list[Received]:
@@ -191,6 +214,12 @@ class FakeStripe:
                 return self._retrieve(self.refunds, parts[2])
             if method == "POST" and path == "/v1/transfers":
                 return self._create_transfer(form)
+            if method == "POST" and path == "/v1/accounts":
+                return self._create_account(form)
+            if method == "GET" and parts[:2] == ["v1", "accounts"] and len(parts) == 3:
+                return self._retrieve(self.accounts, parts[2])
+            if method == "POST" and path == "/v1/account_links":
+                return self._create_account_link(form)
         return 404, _error("invalid_request_error", f"Unrecognized request URL ({method} {path}).")
 
     def _new(self, prefix: str, fields: dict) -> dict:
@@ -298,6 +327,72 @@ class FakeStripe:
         )
         self.transfers[transfer["id"]] = transfer
         return 200, transfer
+
+    def _create_account(self, form: dict) -> tuple[int, dict]:
+        kind = form.get("type")
+        if kind not in ("express", "standard", "custom"):
+            return 400, _error(
+                "invalid_request_error",
+                "Invalid type: must be one of custom, express, or standard",
+                param="type",
+            )
+        # A new Express account: nothing submitted yet, so Stripe needs everything.
+        due = ["business_type", "external_account", "tos_acceptance.date", "tos_acceptance.ip"]
+        requested = {
+            key[len("capabilities[") : -len("][requested]")]
+            for key, value in form.items()
+            if key.startswith("capabilities[") and key.endswith("][requested]") and value == "true"
+        }
+        account = self._new(
+            "acct",
+            {
+                "object": "account",
+                "type": kind,
+                "country": form.get("country", "US"),
+                "default_currency": "usd",
+                "email": form.get("email"),
+                "created": int(time.time()),
+                "details_submitted": False,
+                "charges_enabled": False,
+                "payouts_enabled": False,
+                "capabilities": dict.fromkeys(sorted(requested), "inactive"),
+                "requirements": {
+                    "currently_due": due,
+                    "eventually_due": due,
+                    "past_due": due,
+                    "pending_verification": [],
+                    "errors": [],
+                    "current_deadline": None,
+                    "disabled_reason": "requirements.past_due",
+                },
+                "metadata": _sub(form, "metadata"),
+            },
+        )
+        account["id"] = account["id"].replace("acct_test_", "acct_1Test")
+        self.accounts[account["id"]] = account
+        return 200, account
+
+    def _create_account_link(self, form: dict) -> tuple[int, dict]:
+        account = form.get("account", "")
+        if account not in self.accounts:
+            return 400, _error(
+                "invalid_request_error", f"No such account: '{account}'", param="account"
+            )
+        if form.get("type") not in ("account_onboarding", "account_update"):
+            return 400, _error("invalid_request_error", "Invalid type.", param="type")
+        if not form.get("return_url") or not form.get("refresh_url"):
+            return 400, _error(
+                "invalid_request_error", "Missing required param: return_url.", param="return_url"
+            )
+        created = int(time.time())
+        link = {
+            "object": "account_link",
+            "created": created,
+            "expires_at": created + 300,
+            "url": f"https://connect.stripe.test/setup/e/{account}/{next(self._ids)}",
+        }
+        self.account_links.append({**link, **form})
+        return 200, link
 
 
 def _sub(form: dict, name: str) -> dict:
