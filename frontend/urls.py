@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend import views
+from frontend.workbench import members
 
 app_name = "frontend"
 
@@ -20,4 +21,5 @@ urlpatterns = [
     path("accounts/sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("accounts/sign-up/", views.sign_up, name="sign_up"),
     path("accounts/sign-out/", views.sign_out, name="sign_out"),
+    path("invitations/<str:token>/", members.invitation_page, name="invitation"),
 ]

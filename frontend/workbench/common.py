@@ -78,6 +78,18 @@ def coop_view(view=None, *, managers_only: bool = False):
 # (section, URL name taking the co-op's slug, link text, what the page is for).
 COOP_SECTIONS: list[tuple[str, str, str, str]] = [
     ("overview", "workbench:coop", "Overview", "Everything about running the co-op's shop."),
+    (
+        "settings",
+        "workbench:coop-settings",
+        "Profile and settings",
+        "What residents see, your logo, and your webhook.",
+    ),
+    (
+        "members",
+        "workbench:coop-members",
+        "Members",
+        "Who works here, their roles, and invitations.",
+    ),
 ]
 
 
