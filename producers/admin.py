@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from producers.models import ApiToken, Capability, Membership, Producer
+from producers.models import ApiToken, Capability, Invitation, Membership, Producer
 
 
 class MembershipInline(admin.TabularInline):
@@ -69,6 +69,34 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "name", "prefix"]
     readonly_fields = list_display
     exclude = ["digest", "password_mark"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are made from the workbench (the link goes out by email only); here
+    staff see them and may delete one."""
+
+    list_display = ["email", "producer", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "producer"]
+    search_fields = ["email", "producer__name"]
+    readonly_fields = [
+        "producer",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    exclude = ["digest"]
 
     def has_add_permission(self, request):
         return False

@@ -9,6 +9,7 @@ import copy
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from producers.models import WEBHOOK_SECRET_GRACE, Producer
 from producers.services import producer_rotate_webhook_secret, producer_update
 
 RECENT_DELIVERIES = 10
+TEST_EVENT_INTERVAL = 5  # seconds
 EXCERPT_CHARS = 200
 
 PROFILE_FIELDS = (
@@ -180,6 +182,16 @@ def coop_webhook_rotate(request, producer):
 @coop_view
 @require_POST
 def coop_webhook_test(request, producer):
+    """Sends at once, so one co-op sends at most one test every few seconds: the button
+    must not turn the platform into a request cannon."""
+    sends = bool(producer.webhook_url)
+    if sends and not cache.add(f"webhook-test:{producer.pk}", True, timeout=TEST_EVENT_INTERVAL):
+        return _render(
+            request,
+            producer,
+            status=429,
+            test_result={"ok": False, "throttled": True},
+        )
     outcome = webhook_send_test(producer=producer)
     ok = outcome.status_code is not None and 200 <= outcome.status_code < 300
     excerpt = outcome.excerpt[:EXCERPT_CHARS]

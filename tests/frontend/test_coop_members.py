@@ -271,3 +271,22 @@ def test_a_tampered_link_is_not_found_and_says_so(client, coop):
 
     assert response.status_code == 404
     assert "not one we sent" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["anon", "resident", "other co-op's manager", "staff"])
+def test_anyone_with_a_live_link_may_open_it_and_nobody_opens_a_dead_one(
+    client, coop, resident, other_manager, staff, who
+):
+    user = {"anon": None, "resident": resident, "staff": staff}.get(who, other_manager)
+    if user is not None:
+        client.force_login(user)
+    live_invitation, live = invite(coop, email="dana@example.org")
+    revoked_invitation, revoked = invite(coop, email="eli@example.org")
+    revoked_invitation.revoked_at = timezone.now()
+    revoked_invitation.save()
+
+    assert client.get(accept_url(live)).status_code == 200
+    assert client.get(accept_url(revoked)).status_code == 410
+    assert client.post(accept_url(revoked)).status_code == 410
+    assert client.get(accept_url("made-up-token")).status_code == 404
+    assert not Membership.objects.filter(producer=coop).exists()

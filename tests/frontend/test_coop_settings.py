@@ -271,3 +271,17 @@ def test_the_settings_and_the_filtered_log_show_this_co_ops_deliveries_only(
     for body in (settings_page, log):
         assert mine.order.number in body
         assert theirs.order.number not in body
+
+
+def test_a_second_test_event_at_once_is_not_sent(client, coop_manager, receiver):
+    coop = coop_manager.memberships.get().producer
+    Producer.objects.filter(pk=coop.pk).update(webhook_url=receiver.url)
+    receiver.secret = coop.webhook_secret
+    client.force_login(coop_manager)
+
+    client.post(url("coop-webhook-test", coop))
+    again = client.post(url("coop-webhook-test", coop))
+
+    assert again.status_code == 429
+    assert "Wait a few seconds" in again.content.decode()
+    assert len(receiver.requests) == 1
