@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend import account_views, views
+from frontend.workbench import members
 
 app_name = "frontend"
 
@@ -48,4 +49,5 @@ urlpatterns = [
     path("orders/<str:number>/status/", views.order_status, name="order_status"),
     path("orders/<str:number>/cancel/", views.order_cancel_view, name="order_cancel"),
     path("accounts/sign-out/", views.sign_out, name="sign_out"),
+    path("invitations/<str:token>/", members.invitation_page, name="invitation"),
 ]

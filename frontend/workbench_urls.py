@@ -8,10 +8,12 @@ from frontend.workbench import (
     goods,
     jobs,
     ledger,
+    members,
     payouts,
     pickup,
     products,
     report,
+    settings,
     stock,
     store,
 )
@@ -100,4 +102,36 @@ urlpatterns = [
     path("co-ops/<slug:slug>/export/", export.export, name="coop-export"),
     path("co-ops/<slug:slug>/export.zip", export.export_download, name="coop-export-download"),
     path("co-ops/<slug:slug>/payouts/", payouts.payouts, name="coop-payouts"),
+    path("co-ops/<slug:slug>/settings/", settings.coop_settings, name="coop-settings"),
+    path("co-ops/<slug:slug>/settings/logo/", settings.coop_logo, name="coop-logo"),
+    path("co-ops/<slug:slug>/settings/webhook/", settings.coop_webhook, name="coop-webhook"),
+    path(
+        "co-ops/<slug:slug>/settings/webhook/rotate/",
+        settings.coop_webhook_rotate,
+        name="coop-webhook-rotate",
+    ),
+    path(
+        "co-ops/<slug:slug>/settings/webhook/test/",
+        settings.coop_webhook_test,
+        name="coop-webhook-test",
+    ),
+    path("co-ops/<slug:slug>/members/", members.coop_members, name="coop-members"),
+    path(
+        "co-ops/<slug:slug>/members/invite/", members.coop_member_invite, name="coop-member-invite"
+    ),
+    path(
+        "co-ops/<slug:slug>/members/<int:pk>/role/",
+        members.coop_member_role,
+        name="coop-member-role",
+    ),
+    path(
+        "co-ops/<slug:slug>/members/<int:pk>/remove/",
+        members.coop_member_remove,
+        name="coop-member-remove",
+    ),
+    path(
+        "co-ops/<slug:slug>/invitations/<int:pk>/revoke/",
+        members.coop_invitation_revoke,
+        name="coop-invitation-revoke",
+    ),
 ]

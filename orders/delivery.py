@@ -134,6 +134,37 @@ def sign(producer, message_id: str, timestamp: datetime.datetime, body: bytes) -
     }
 
 
+def webhook_send_test(*, producer) -> http_client.Outcome:
+    """Sign a `webhook.test` event and POST it to the producer's webhook URL now.
+
+    The same signing (both secrets during a rotation's grace period) and the same
+    guarded client as real deliveries, but no outbox row and no retry: the caller
+    shows the answer (status, the start of the body, the time taken) or the error.
+    Works while the endpoint is disabled, so a co-op can check its fix first.
+    """
+    if not producer.webhook_url:
+        return http_client.Outcome(
+            status_code=None, error="There is no webhook address to send to.", duration_ms=0
+        )
+    message_id = new_message_id()
+    now = timezone.now()
+    payload = {
+        "type": "webhook.test",
+        "timestamp": now.astimezone(datetime.UTC).isoformat(),
+        "data": {
+            "producer": producer.slug,
+            "message": "A test event from Community Production. No job was made.",
+        },
+    }
+    body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    headers = {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        **sign(producer, message_id, now, body),
+    }
+    return http_client.post(producer.webhook_url, body=body, headers=headers)
+
+
 # --- The outbox sender ------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from orders import outbox
 from orders.models import Email, Job, Order, OrderLine, Refund
-from producers.models import Membership, Producer
+from producers.models import Invitation, Membership, Producer
 
 logger = logging.getLogger(__name__)
 
@@ -405,3 +405,26 @@ def email_refund_succeeded(*, refund: Refund) -> Email | None:
         },
         job=job,
     )
+
+
+def email_invitation(*, invitation: Invitation, token: str) -> Email | None:
+    """Send an invitation's link (with its token, which only this email carries)."""
+    return email_queue(
+        to=[invitation.email],
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "producer": invitation.producer,
+            "role": invitation.get_role_display().lower(),
+            "inviter": _person(invitation.invited_by),
+            "accept_url": f"{settings.SITE_URL}/invitations/{token}/",
+        },
+        kind="member.invited",
+        producer=invitation.producer,
+    )
+
+
+def _person(user) -> str:
+    if user is None:
+        return "The co-op's managers"
+    return user.get_full_name() or user.get_username()

@@ -21,6 +21,8 @@ TIMEOUT_SECONDS = 10
 # However slowly a receiver trickles its answer out, stop reading after this long.
 READ_DEADLINE_SECONDS = 20
 MAX_RESPONSE_BYTES = 64 * 1024
+# How much of the answer's body is kept for people to read (a test event shows it).
+EXCERPT_BYTES = 300
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -101,6 +103,8 @@ class Outcome:
     status_code: int | None
     error: str
     duration_ms: int
+    # The start of the answer's body, decoded leniently; empty when there was none.
+    excerpt: str = ""
 
 
 def _describe(exc: BaseException) -> str:
@@ -112,22 +116,26 @@ def _describe(exc: BaseException) -> str:
     return text[:500]
 
 
-def _drain(response) -> None:
-    """Read (and drop) at most 64 KiB of the answer, within the read deadline.
+def _drain(response) -> str:
+    """Read at most 64 KiB of the answer, within the read deadline; return its start.
 
     The status is already known; reading lets the receiver finish cleanly, and
     the limits stop a misbehaving one from tying up the worker.
     """
     deadline = time.monotonic() + READ_DEADLINE_SECONDS
     remaining = MAX_RESPONSE_BYTES
+    start = b""
     try:
         while remaining > 0 and time.monotonic() < deadline:
             chunk = response.read(min(remaining, 8192))
             if not chunk:
-                return
+                break
+            if len(start) < EXCERPT_BYTES:
+                start += chunk[: EXCERPT_BYTES - len(start)]
             remaining -= len(chunk)
     except (OSError, http.client.HTTPException):
-        return
+        pass
+    return start.decode("utf-8", errors="replace")
 
 
 def post(url: str, *, body: bytes, headers: dict[str, str]) -> Outcome:
@@ -159,7 +167,7 @@ def post(url: str, *, body: bytes, headers: dict[str, str]) -> Outcome:
         return Outcome(status_code=None, error=_describe(exc), duration_ms=elapsed())
     try:
         status = response.code
-        _drain(response)
+        excerpt = _drain(response)
     finally:
         response.close()
-    return Outcome(status_code=status, error="", duration_ms=elapsed())
+    return Outcome(status_code=status, error="", duration_ms=elapsed(), excerpt=excerpt)

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from producers.models import ApiToken, Capability, EmailVerification, Membership, Producer
+from producers.models import (
+    ApiToken,
+    Capability,
+    EmailVerification,
+    Invitation,
+    Membership,
+    Producer,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -100,6 +107,34 @@ class EmailVerificationAdmin(admin.ModelAdmin):
     list_display = ["email", "user", "verified_at"]
     search_fields = ["email", "user__username"]
     readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are made from the workbench (the link goes out by email only); here
+    staff see them and may delete one."""
+
+    list_display = ["email", "producer", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "producer"]
+    search_fields = ["email", "producer__name"]
+    readonly_fields = [
+        "producer",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    exclude = ["digest"]
 
     def has_add_permission(self, request):
         return False

@@ -17,6 +17,10 @@ def new_webhook_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
+def producer_logo_path(producer: "Producer", filename: str) -> str:
+    return f"producers/{producer.pk}/{filename}"
+
+
 class Capability(models.Model):
     """Something a producer can make things with: laser cutting, sewing, ..."""
 
@@ -100,6 +104,8 @@ class Producer(models.Model):
     webhook_secret_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set when deliveries kept failing for days; setting a new webhook URL clears it.
     webhook_disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A small WebP re-encoded from the upload (see `catalog.services.logos`), never the upload.
+    logo = models.ImageField(upload_to=producer_logo_path, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -188,6 +194,61 @@ class Membership(models.Model):
     @property
     def is_manager(self) -> bool:
         return self.role == self.Role.MANAGER
+
+
+INVITATION_LIFETIME = datetime.timedelta(days=7)
+
+
+class Invitation(models.Model):
+    """An offer, sent by email, to join a producer in a role. The link's token is shown
+    once, in the email; only its SHA-256 digest is kept. It works once, until it expires
+    or a manager revokes it."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["member", "manager"]), name="invitation_role_valid"
+            ),
+            # Accepted or revoked, never both.
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.producer} ({self.role})"
+
+    @property
+    def is_pending(self) -> bool:
+        """Neither used nor revoked; it may still have expired."""
+        return self.accepted_at is None and self.revoked_at is None
 
 
 class ApiToken(models.Model):

@@ -79,11 +79,23 @@ def coop_view(view=None, *, managers_only: bool = False):
 COOP_SECTIONS: list[tuple[str, str, str, str]] = [
     ("overview", "workbench:coop", "Overview", "Everything about running the co-op's shop."),
     ("products", "workbench:coop-products", "Products", "Goods, pictures, prices, materials."),
-    ("earnings", "workbench:coop-earnings", "Money", "What you sold, the fund's share, payouts."),
     ("goods", "workbench:coop-goods", "Finished goods", "Ready-made goods: made, counted, free."),
     ("ledger", "workbench:coop-ledger", "Ledger", "Every change on the co-op's shelves."),
-    ("export", "workbench:coop-export", "Export", "Download all the co-op's data."),
+    (
+        "members",
+        "workbench:coop-members",
+        "Members",
+        "Who works here, their roles, and invitations.",
+    ),
+    ("earnings", "workbench:coop-earnings", "Money", "What you sold, the fund's share, payouts."),
     ("payouts", "workbench:coop-payouts", "Getting paid", "Payouts to the co-op's bank account."),
+    (
+        "settings",
+        "workbench:coop-settings",
+        "Profile and settings",
+        "What residents see, your logo, and your webhook.",
+    ),
+    ("export", "workbench:coop-export", "Export", "Download all the co-op's data."),
 ]
 
 
