@@ -12,6 +12,7 @@ from orders.models import (
     Order,
     OrderLine,
     Payment,
+    PickupPoint,
     Refund,
     WebhookAttempt,
     WebhookDelivery,
@@ -202,3 +203,32 @@ def job_payment_status(job: Job) -> PaymentStatus:
     if _card_payment(order) is None:
         return _status("awaiting_payment", amount_due=job.total)
     return _status("paid", amount_paid=job.total)
+
+
+def pickup_points_kept_by(user) -> QuerySet[PickupPoint]:
+    """The pickup points whose keeper the user belongs to; every point for platform staff."""
+    points = PickupPoint.objects.select_related("keeper")
+    if permissions.is_platform_staff(user):
+        return points
+    return points.filter(keeper_id__in=permissions.producer_ids_for(user))
+
+
+def pickup_point_orders(point: PickupPoint) -> QuerySet[Order]:
+    """Confirmed, open orders gathered at the point, each with its parts (dispatched jobs,
+    their co-op and lines), earliest due first."""
+    live = (O.PAID, O.IN_PRODUCTION, O.READY)
+    return (
+        Order.objects.filter(pickup_point=point, status__in=live)
+        .prefetch_related(
+            Prefetch(
+                "jobs",
+                queryset=Job.objects.filter(dispatched=True)
+                .select_related("producer")
+                .prefetch_related(
+                    Prefetch("lines", queryset=OrderLine.objects.filter(cancelled=False))
+                )
+                .order_by("due_date", "pk"),
+            )
+        )
+        .order_by("created_at", "pk")
+    )

@@ -89,7 +89,11 @@ def _board_context(
         again = failed_form if failed and failed[0] == job.pk else None
         job.money = job_payment_status(job)
         # At the counter, handing over means taking the money: a form, not a bare button.
-        job.collects = takes_payment_at_counter(job) and job.status in ALLOWED["hand_over"][0]
+        job.collects = (
+            takes_payment_at_counter(job)
+            and job.status in ALLOWED["hand_over"][0]
+            and not job.order.pickup_point_id
+        )
         job.buttons = [
             (slug, label)
             for slug, (_, name, label) in JOB_ACTIONS.items()

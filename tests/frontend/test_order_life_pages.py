@@ -14,6 +14,7 @@ from producers.models import Membership
 from tests.factories import (
     MembershipFactory,
     UserFactory,
+    hand_over,
     make_product,
     make_stocked_product,
     place,
@@ -165,7 +166,7 @@ def test_a_done_order_stops_asking_for_news(client, stool, end):
     if end == "cancelled":
         services.order_cancel(order=order, by=None)
     else:
-        moved(order.jobs.get(), *READY, services.job_hand_over)
+        hand_over(order.jobs.get())
 
     assert "hx-trigger" not in status_of(client, order).content.decode()
     assert "hx-trigger" not in page_of(client, order)
@@ -184,7 +185,7 @@ def test_the_status_fragment_needs_the_token(client, stool):
 
 def test_timeline_steps_read_as_words(client, stool):
     order = place((stool, 1))
-    moved(order.jobs.get(), *READY, services.job_hand_over)
+    hand_over(order.jobs.get())
 
     page = page_of(client, order)
 

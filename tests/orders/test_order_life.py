@@ -14,8 +14,8 @@ from catalog.models import Product, StockBalance
 from orders import housekeeping, services
 from orders.exceptions import InvalidTransition
 from orders.models import Email, Job, Order, PickupReminder
-from orders.services import pickup
-from tests.factories import make_product, place
+from orders.services import collection as pickup
+from tests.factories import make_product, paid_in_full, place
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,8 @@ def test_housekeeping_sends_the_reminders(stool, monkeypatch):
 
 def test_a_collected_order_gets_no_reminder(stool):
     order = ready_order((stool, 1))
-    services.job_hand_over(job=order.jobs.get(), by=None)
+    job = order.jobs.get()
+    services.job_hand_over(job=job, by=None, payment=paid_in_full(job))
 
     assert services.orders_remind_to_collect(now=order.collect_by - DAY / 2) == 0
 

@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("orders", "0002_payments")]
+# Producers as they were then, too: later producer columns did not exist yet.
+BEFORE = [("orders", "0002_payments"), ("producers", "0004_api_tokens")]
 AFTER = [("orders", "0003_outbox")]
 
 
