@@ -2,7 +2,8 @@
 
 Every operation can be refused for the caller (401, 403), the object (404), the
 rate (429) or a passing outage (503); any can get bad input (400 with `errors`);
-writes can break a business rule (409 with `code`) or send too much (413). The
+writes can break a business rule (409 with `code`), send too much (413) or
+a body of a media type they do not read (415). The
 views' own `extend_schema` answers are kept where they say more. Links say which
 operation a client (or the stateful fuzzing) can call next with an answer's values.
 """
@@ -40,10 +41,11 @@ ANSWERS = {
     "404": ("Problem", "No such route or object, or not one the caller may see."),
     "409": ("Conflict", "A business rule refused it; `code` says which."),
     "413": ("Problem", "The request body is too large."),
+    "415": ("Problem", "The request body's media type is not one this operation reads."),
     "429": ("Problem", "Too many requests; try again after `Retry-After` seconds."),
     "503": ("Problem", "Unavailable for a moment; try again after `Retry-After` seconds."),
 }
-WRITE_ONLY = {"409", "413"}
+WRITE_ONLY = {"409", "413", "415"}
 WRITES = {"post", "put", "patch", "delete"}
 
 

@@ -16,7 +16,7 @@ import pytest
 import schemathesis
 from django.contrib.auth.models import User
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -346,6 +346,10 @@ PROGRESS = bool(os.environ.get("FUZZ_PROGRESS"))
 def stateful_machine(user, answers: Counter):
     class Machine(SCHEMA.as_state_machine()):
         def setup(self):
+            # Each scenario starts from the same data and leaves none behind: Hypothesis
+            # replays a scenario by its choices, which must then meet the same answers.
+            self._scenario = transaction.atomic()
+            self._scenario.__enter__()
             # A fresh token each scenario: following the links, a caller may list its
             # tokens and revoke the one it is using (then 401 for the rest of it).
             self.headers = {}
@@ -358,6 +362,11 @@ def stateful_machine(user, answers: Counter):
                 for key, value in (case.headers or {}).items()
                 if key.lower() not in ("cookie", "authorization")
             }
+
+        def teardown(self):
+            transaction.set_rollback(True)
+            self._scenario.__exit__(None, None, None)
+            super().teardown()
 
         def get_call_kwargs(self, case):
             return {"headers": self.headers}
