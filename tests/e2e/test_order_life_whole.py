@@ -105,7 +105,8 @@ def test_a_guest_is_told_every_step_and_the_cash_sale_is_counted(
         expect(page.locator(".messages")).to_contain_text(order.number)
     # The resident hears where, when and how much, before the board is read again.
     (ready,) = emails_to("guest@example.org", "ready")
-    assert WOODSHOP_HOURS in ready.body and "$65.00" in ready.body
+    assert WOODSHOP_HOURS in ready.body
+    assert "$65.00" in ready.body
     card = job_card(page, base, order)
     expect(card).to_contain_text("To collect: $65.00")
     card.get_by_text(re.compile("^Hand over.*and take payment")).click()
