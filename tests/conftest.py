@@ -1,10 +1,12 @@
+from importlib import import_module
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
-from producers.models import Membership
+from producers.models import Capability, Membership
 from tests import tasks_backend
 from tests.factories import FabLabFactory, MembershipFactory, ProducerFactory, UserFactory
 
@@ -30,6 +32,26 @@ def pytest_collection_modifyitems(config, items):
 def _clear_cache():
     """Throttle counters and cached reads must not leak from one test to the next."""
     cache.clear()
+
+
+# The capabilities a data migration adds. A transactional test (the browser tests) empties
+# every table when it ends, data migrations' rows too, so they are put back for each test.
+STANDARD_CAPABILITIES = import_module(
+    "producers.migrations.0002_standard_capabilities"
+).CAPABILITIES
+
+
+@pytest.fixture(autouse=True)
+def _standard_capabilities(request):
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("django_db_setup")
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        request.getfixturevalue("db")
+    for slug, name, description in STANDARD_CAPABILITIES:
+        Capability.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
 
 
 @pytest.fixture(autouse=True)
