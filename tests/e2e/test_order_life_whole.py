@@ -10,7 +10,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from orders.models import Order
-from tests.e2e.browser import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, press_job_buttons, sign_out, switch_to
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,11 +43,6 @@ def emails_to(address: str, subject: str, *, wait: float = 5.0) -> list:
         time.sleep(0.1)
 
 
-def switch_to(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    sign_in(page, base, username)
-
-
 def job_card(page, base: str, order: Order):
     page.goto(f"{base}/workbench/")
     return page.locator(".wb-job", has_text=order.number)
@@ -78,7 +73,7 @@ def test_a_guest_is_told_every_step_and_the_cash_sale_is_counted(
         assert words in placed.body, words
     link = re.search(r"https?://\S+/orders/" + order.number + r"/\?token=\S+", placed.body)
     target = urlsplit(link.group(0))
-    page.context.clear_cookies()
+    sign_out(page)
     page.goto(f"{base}{target.path}?{target.query}")
     expect(page.get_by_role("heading", name=f"Order {order.number}")).to_be_visible()
     expect(page.get_by_text("Paid", exact=True)).to_have_count(0)
@@ -100,9 +95,7 @@ def test_a_guest_is_told_every_step_and_the_cash_sale_is_counted(
     # The woodshop makes the board and hands it over for cash.
     switch_to(page, base, "marcus")
     card = job_card(page, base, order)
-    for button in ("Accept", "Start making", "Mark ready"):
-        card.get_by_role("button", name=re.compile(f"^{button}")).click()
-        expect(page.locator(".messages")).to_contain_text(order.number)
+    press_job_buttons(page, card, order.number, "Accept", "Start making", "Mark ready")
     # The resident hears where, when and how much, before the board is read again.
     (ready,) = emails_to("guest@example.org", "ready")
     assert WOODSHOP_HOURS in ready.body

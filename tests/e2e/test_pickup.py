@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from orders.models import Order, PickupPoint
-from tests.e2e.browser import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, press_job_buttons, sign_out, switch_to
 from tests.factories import FabLabFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,18 +29,11 @@ def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def switch_to(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    sign_in(page, base, username)
-
-
 def mark_ready(page, base: str, order: Order) -> None:
     page.goto(f"{base}/workbench/")
     card = page.locator(".wb-job", has_text=order.number)
     expect(card).to_contain_text("Drop at The Center, 1000 W Capitol St, by")
-    for button in ("Accept", "Start making", "Mark ready"):
-        card.get_by_role("button", name=re.compile(f"^{button}")).click()
-        expect(page.locator(".messages")).to_contain_text(order.number)
+    press_job_buttons(page, card, order.number, "Accept", "Start making", "Mark ready")
 
 
 def emails_to(address: str, *, wait: float = 5.0) -> list:
@@ -102,7 +95,7 @@ def test_a_resident_collects_parts_from_two_co_ops_at_the_center(
     assert "1000 W Capitol St" in waiting[0].body
 
     # The order page says so, part by part.
-    page.context.clear_cookies()
+    sign_out(page)
     page.goto(order_url)
     expect(page.get_by_text("Waiting at The Center")).to_have_count(2)
     assert no_sideways_scroll(page)

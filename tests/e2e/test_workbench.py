@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from catalog.models import Product, StockBalance
 from orders.models import Job
 from orders.services import order_place
-from tests.e2e.browser import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, press_job_buttons, sign_in
 from tests.factories import GUEST
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,9 +32,7 @@ def test_a_coop_manager_moves_a_job_to_ready_and_the_resident_sees_it(
     page.get_by_role("link", name="Workbench").click()
 
     board = page.locator("#wb-board")
-    for button in ("Accept", "Start making", "Mark ready"):
-        board.get_by_role("button", name=re.compile(f"^{button}")).click()
-        expect(page.get_by_text(order.number).first).to_be_visible()
+    press_job_buttons(page, board, order.number, "Accept", "Start making", "Mark ready")
     # Paid at pickup: handing over opens the form that records what was taken.
     expect(board.get_by_text(re.compile("^Hand over.*and take payment"))).to_be_visible()
     assert Job.objects.get().status == "ready"
