@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "producers",
     "catalog",
     "orders",
+    "community",
     "frontend",
     # Only `manage.py seed_demo`, which refuses to run in production.
     "demo",

@@ -12,7 +12,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("backend", "producers", "catalog", "orders", "frontend", "demo")
+APPS = ("backend", "producers", "catalog", "orders", "community", "frontend", "demo")
 
 # `AppConfig.ready()` is where Django wants signal receivers and registries
 # imported: the one place an import inside a function is the rule, not a dodge.

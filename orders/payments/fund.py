@@ -3,16 +3,24 @@
 Each sale is split once: a card job when it is handed over (its payout), a
 pay-at-pickup job when the co-op records what it took at the counter. Both
 splits call `community_share_settled` inside the transaction that records them,
-so this is the one place that learns of every share owed to the fund. The
-fund's append-only ledger is to credit each share here; until it exists, the
-split rows themselves (Payout, CounterPayment) are the record and this only logs.
+so this is the one place that learns of every share owed to the fund.
+
+The fund itself (the `community` app) sits above orders: it listens to
+`share_settled` and writes its credit in the same transaction, so a rolled-back
+hand-over credits nothing and every settled share is credited exactly once.
 """
 
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.dispatch import Signal
+
 logger = logging.getLogger(__name__)
+
+
+# Sent with `share=SettledShare(...)`; receivers run inside the settling transaction.
+share_settled = Signal()
 
 
 @dataclass(frozen=True)
@@ -28,11 +36,10 @@ class SettledShare:
 
 
 def community_share_settled(*, share: SettledShare) -> None:
-    """A sale's community share is settled: credit it to the community fund.
+    """A sale's community share is settled: tell the community fund, which credits it.
 
     Called once per payout and once per counter payment, inside the transaction
-    that writes it (so a rolled-back hand-over credits nothing). The fund ledger
-    will write its credit row here, keyed by (`source`, `source_id`) so that a
+    that writes it. The fund keys its credit by (`source`, `source_id`), so a
     share is never credited twice.
     """
     logger.info(
@@ -43,3 +50,4 @@ def community_share_settled(*, share: SettledShare) -> None:
         share.share,
         share.sale,
     )
+    share_settled.send(sender=SettledShare, share=share)
