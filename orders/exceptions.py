@@ -107,3 +107,10 @@ class PartsStillDue(DomainError):
 
     code = "parts_still_due"
     default_detail = "Not every part of the order has arrived at the pickup point yet."
+
+
+class CollectedAtPoint(DomainError):
+    """A part of an order gathered at a pickup point is handed over there, with the rest."""
+
+    code = "collected_at_pickup_point"
+    default_detail = "This order is collected at its pickup point, all together."

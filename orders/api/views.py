@@ -237,7 +237,9 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request, pk=None):
         """Hand the goods over. For a pay-at-pickup job, say what was taken at the counter:
-        `payment: {method, amount, reason}`; its community-fund share is recorded with it."""
+        `payment: {method, amount, reason}`; its community-fund share is recorded with it.
+        A part of an order gathered at a pickup point is handed over there, with the rest
+        of the order (409 collected_at_pickup_point)."""
         serializer = JobHandOverSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data["payment"]

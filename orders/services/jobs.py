@@ -10,12 +10,13 @@ from catalog.services.stock import StockLine, stock_consume
 from orders import lock_objects
 from orders.dispatch import dispatch_jobs, notify_customer_ready
 from orders.emails import email_order_part_declined
-from orders.exceptions import InvalidTransition, ProducerUnavailable
+from orders.exceptions import CollectedAtPoint, InvalidTransition, ProducerUnavailable
 from orders.models import Allocation, Job, Order, OrderLine
 from orders.payments.payouts import payout_request
 from orders.payments.refunds import refund_for_lines
 from orders.routing import LineRequest, load_products, route_order
 from orders.services.allocation import actor, jobs_create, jobs_release, jobs_reserve, transition
+from orders.services.at_point import notify_when_all_arrived
 from orders.services.counter import (
     CounterPaymentInput,
     counter_payment_check,
@@ -148,8 +149,14 @@ def job_ready(*, job: Job, by) -> Job:
     return locked
 
 
-def job_hand_over(*, job: Job, by, payment: CounterPaymentInput | None = None) -> Job:
+def job_hand_over(
+    *, job: Job, by, payment: CounterPaymentInput | None = None, at_point: bool = False
+) -> Job:
     """Hand the goods over, and record the money for them in the same transaction.
+
+    A part of an order gathered at a pickup point is handed over there, with the
+    rest of the order (`order_hand_over_at_point` says `at_point=True`); its co-op
+    cannot hand it over alone: CollectedAtPoint.
 
     A card-paid job's payout to its co-op is queued. A pay-at-pickup job needs
     `payment`, what the co-op took at the counter, recorded as its one
@@ -160,6 +167,12 @@ def job_hand_over(*, job: Job, by, payment: CounterPaymentInput | None = None) -
     """
     with transaction.atomic():
         locked = _locked_job(job, "hand_over")
+        if locked.order.pickup_point_id is not None and not at_point:
+            raise CollectedAtPoint(
+                f"Order {locked.order.number} is collected at {locked.order.pickup_point.name}, "
+                "all together: bring this part there.",
+                pickup_point=locked.order.pickup_point.slug,
+            )
         counter_payment_check(job=locked, payment=payment)
         transition(locked, ALLOWED["hand_over"][1], by=actor(by))
         locked.save(update_fields=["status", "updated_at"])
@@ -199,6 +212,8 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
         refund = refund_for_lines(order=order, job=locked, lines=dropped, reason=_declined(reason))
         _sync_order(order.pk)
         order.refresh_from_db(fields=["status", "collect_by", "cancel_reason", "cancelled_at"])
+        # The declined part may have been the last one the pickup point was waiting for.
+        notify_when_all_arrived(order)
         email_order_part_declined(
             order=order,
             job=locked,

@@ -9,19 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders import lock_objects
-from orders.emails import email_customer_at_point
 from orders.exceptions import InvalidInput, InvalidTransition, PartsStillDue
 from orders.models import CounterPayment, Job, Order
 from orders.services.allocation import actor
+from orders.services.at_point import notify_when_all_arrived, still_due
 from orders.services.counter import CounterPaymentInput
 from orders.services.jobs import job_hand_over
 
 J = Job.Status
-
-
-def _still_due(jobs: list[Job]) -> list[Job]:
-    """The open parts that have not reached the point yet."""
-    return [job for job in jobs if job.is_open and job.arrived_at_point_at is None]
 
 
 def job_arrive_at_point(*, job: Job, by) -> Job:
@@ -54,19 +49,8 @@ def job_arrive_at_point(*, job: Job, by) -> Job:
         locked.arrived_at_point_at = timezone.now()
         locked.arrived_at_point_by = actor(by)
         locked.save(update_fields=["arrived_at_point_at", "arrived_at_point_by", "updated_at"])
-        _notify_when_all_arrived(order)
+        notify_when_all_arrived(order)
     return locked
-
-
-def _notify_when_all_arrived(order: Order) -> None:
-    """With the order locked: the resident's email, if every open part is now at the point."""
-    jobs = list(order.jobs.all())
-    waiting_here = [job for job in jobs if job.is_open and job.arrived_at_point_at is not None]
-    if _still_due(jobs) or not waiting_here or order.at_point_notified_at is not None:
-        return
-    order.at_point_notified_at = timezone.now()
-    order.save(update_fields=["at_point_notified_at", "updated_at"])
-    email_customer_at_point(order=order, jobs=waiting_here)
 
 
 def order_hand_over_at_point(*, order: Order, by, method: str | None = None) -> Order:
@@ -86,7 +70,7 @@ def order_hand_over_at_point(*, order: Order, by, method: str | None = None) -> 
         if locked.pickup_point_id is None:
             raise InvalidTransition("This order is collected from each co-op, not at a point.")
         jobs = list(locked.jobs.select_related("producer").order_by("pk"))
-        due = _still_due(jobs)
+        due = still_due(jobs)
         if due:
             names = ", ".join(sorted({job.producer.name for job in due}))
             raise PartsStillDue(
@@ -101,6 +85,6 @@ def order_hand_over_at_point(*, order: Order, by, method: str | None = None) -> 
             raise InvalidInput({"method": ["Say how the resident paid."]})
         for job in here:
             payment = CounterPaymentInput(method=method, amount=job.total) if at_counter else None
-            job_hand_over(job=job, by=by, payment=payment)
+            job_hand_over(job=job, by=by, payment=payment, at_point=True)
         locked.refresh_from_db()
     return locked

@@ -9,6 +9,7 @@ from orders.models import Email, Job, Order, PickupPoint, WebhookDelivery
 from orders.services import (
     job_accept,
     job_arrive_at_point,
+    job_decline,
     job_ready,
     job_start,
     order_hand_over_at_point,
@@ -167,6 +168,22 @@ def test_the_resident_is_emailed_once_when_the_last_part_arrives(order, technici
     assert at_point_emails(order).count() == 1
     order.refresh_from_db()
     assert order.at_point_notified_at is not None
+
+
+def test_the_resident_is_emailed_when_the_last_part_still_due_is_declined(order, technician):
+    job_arrive_at_point(job=ready(parts(order)["woodshop"]), by=technician)
+
+    job_decline(job=parts(order)["sewing"], by=None, reason="Our machine is broken")
+
+    email = at_point_emails(order).get()
+    assert "Stool" in email.body_text
+    assert "Tote" not in email.body_text
+
+
+def test_a_declined_part_sends_no_email_while_another_is_still_due(order):
+    job_decline(job=parts(order)["sewing"], by=None, reason="Our machine is broken")
+
+    assert not at_point_emails(order).exists()
 
 
 def test_the_everything_is_here_email_gives_the_points_address_and_hours(order, technician):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from orders.models import Job, Order
+from orders.models import CounterPayment, Job, Order
 from orders.services import job_accept, job_ready, job_start
 from tests.factories import MembershipFactory, order_body, place
 
@@ -134,3 +134,17 @@ def test_a_part_bound_for_another_place_is_not_found_at_this_point(api, stool, c
     response = api.as_user(technician).post(arrived_url(center, job))
 
     assert response.status_code == 404
+
+
+def test_a_co_op_cannot_hand_over_alone_a_part_gathered_at_the_point(api, stool, center):
+    member = MembershipFactory(producer=stool.producer).user
+    job = ready(place((stool, 1), pickup_point=center).jobs.get())
+    cash = {"payment": {"method": "cash", "amount": str(job.total)}}
+
+    response = api.as_user(member).post(f"/api/v1/jobs/{job.pk}/hand-over/", cash, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "collected_at_pickup_point"
+    job.refresh_from_db()
+    assert job.status == Job.Status.READY
+    assert not CounterPayment.objects.exists()
