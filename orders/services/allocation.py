@@ -192,3 +192,13 @@ def jobs_release(jobs: list[Job], *, by, reason: str) -> None:
                 reference=f"job-{job.pk}",
             )
     Allocation.objects.filter(pk__in=[a.pk for a in held]).update(state=Allocation.State.RELEASED)
+
+
+def totals_reduce(order: Order, cancelled: list[OrderLine]) -> None:
+    """The order no longer costs what its cancelled lines cost. The caller holds its lock."""
+    amount = sum((line.line_total for line in cancelled), Decimal("0"))
+    if not amount:
+        return
+    order.subtotal = max(order.subtotal - amount, Decimal("0"))
+    order.total = max(order.total - amount, Decimal("0"))
+    order.save(update_fields=["subtotal", "total", "updated_at"])

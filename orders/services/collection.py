@@ -24,7 +24,7 @@ from orders.dispatch import dispatch_jobs
 from orders.emails import email_customer_collect_reminder, email_customer_not_collected
 from orders.models import Job, JobTransition, Order, OrderLine, PickupReminder
 from orders.payments.refunds import refund_for_lines
-from orders.services.allocation import actor, jobs_release, transition
+from orders.services.allocation import actor, jobs_release, totals_reduce, transition
 from orders.services.jobs import _locked_job, _sync_order
 from orders.services.no_shows import HOLDING, NOT_COLLECTED, _return_finished_goods
 
@@ -49,6 +49,7 @@ def job_no_show(*, job: Job, by) -> Job:
         transition(locked, J.CANCELLED, by=actor(by), note=NOT_COLLECTED)
         locked.save(update_fields=["status", "updated_at"])
         OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(cancelled=True)
+        totals_reduce(order, lines)
         _return_finished_goods([locked])
         refund = refund_for_lines(order=order, job=locked, lines=lines, reason=NOT_COLLECTED)
         _sync_order(order.pk, cancel_reason=NOT_COLLECTED)

@@ -15,7 +15,14 @@ from orders.models import Allocation, Job, Order, OrderLine
 from orders.payments.payouts import payout_request
 from orders.payments.refunds import refund_for_lines
 from orders.routing import LineRequest, load_products, route_order
-from orders.services.allocation import actor, jobs_create, jobs_release, jobs_reserve, transition
+from orders.services.allocation import (
+    actor,
+    jobs_create,
+    jobs_release,
+    jobs_reserve,
+    totals_reduce,
+    transition,
+)
 from orders.services.at_point import notify_when_all_arrived
 from orders.services.counter import (
     CounterPaymentInput,
@@ -207,7 +214,7 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
         moved = _reroute(order, locked, [line for line in lines if line.product.open_design], by=by)
         dropped = [line for line in lines if line not in moved]
         OrderLine.objects.filter(pk__in=[line.pk for line in dropped]).update(cancelled=True)
-        _reduce_totals(order, dropped)
+        totals_reduce(order, dropped)
         # Paid by card: what nobody else can make is refunded through Stripe.
         refund = refund_for_lines(order=order, job=locked, lines=dropped, reason=_declined(reason))
         _sync_order(order.pk)
@@ -223,16 +230,6 @@ def job_decline(*, job: Job, by, reason: str) -> Job:
             refunded=refund.amount if refund else Decimal("0"),
         )
     return locked
-
-
-def _reduce_totals(order: Order, cancelled: list[OrderLine]) -> None:
-    """The order no longer costs what its cancelled lines cost. The caller holds its lock."""
-    amount = sum((line.line_total for line in cancelled), Decimal("0"))
-    if not amount:
-        return
-    order.subtotal = max(order.subtotal - amount, Decimal("0"))
-    order.total = max(order.total - amount, Decimal("0"))
-    order.save(update_fields=["subtotal", "total", "updated_at"])
 
 
 def _declined(reason: str) -> str:

@@ -19,6 +19,7 @@ from orders import lock_objects
 from orders.dispatch import dispatch_jobs
 from orders.emails import email_customer_not_collected
 from orders.models import Allocation, Job, JobTransition, Order
+from orders.services.allocation import totals_reduce
 from orders.services.cancellation import jobs_cancel_open
 
 J = Job.Status
@@ -97,6 +98,7 @@ def order_release_no_show(*, order: Order, now: datetime.datetime | None = None)
         cancelled = jobs_cancel_open(locked, by=None, note=NOT_COLLECTED)
         _return_finished_goods(cancelled)
         gone = {job.pk for job in cancelled}
+        totals_reduce(locked, [line for line in lines if line.job_id in gone])
         handed_over = locked.jobs.filter(status=J.HANDED_OVER).exists()
         locked.status = O.COMPLETED if handed_over else O.CANCELLED
         if handed_over:

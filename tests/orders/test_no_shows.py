@@ -264,6 +264,21 @@ def test_a_part_already_handed_over_completes_the_order_and_releases_the_rest(st
     assert balance(stool.stock_item) == (4, 0)
 
 
+def test_an_order_completed_with_a_released_part_totals_only_what_was_handed_over(stool, woodshop):
+    sewing = ProducerFactory(name="Sewing", slug="sewing", capabilities=["sewing"])
+    tote = make_product(producer=sewing, title="Tote", price=Decimal("28.00"))
+    product_stock_receive(product=tote, quantity=5, by=None, reason="made")
+    order = place((stool, 1), (tote, 1))
+    make_ready(order)
+    job = order.jobs.get(producer=woodshop)
+    services.job_hand_over(job=job, by=None, payment=paid_in_full(job))
+
+    services.orders_release_no_shows(now=after_the_hold(order))
+
+    order.refresh_from_db()
+    assert order.total == Decimal("60.00")
+
+
 def test_the_housekeeping_sweep_releases_no_shows(stool):
     order = place((stool, 1))
     make_ready(order)

@@ -207,6 +207,16 @@ def test_a_no_show_of_one_part_leaves_the_other_parts_alone(stool, tote):
     assert on_shelf(tote) == (5, 1)
 
 
+def test_a_part_marked_not_collected_no_longer_counts_in_the_orders_total(stool, tote):
+    order = place((stool, 1), (tote, 1))  # 60.00 + 28.00
+    stool_job = make_ready(order.jobs.get(producer=stool.producer))
+
+    services.job_no_show(job=stool_job, by=None)
+
+    order.refresh_from_db()
+    assert (order.subtotal, order.total) == (Decimal("28.00"), Decimal("28.00"))
+
+
 @pytest.mark.parametrize("moves", [0, 1, 2], ids=["routed", "accepted", "in production"])
 def test_only_a_ready_part_can_be_marked_not_collected(stool, moves):
     job = place((stool, 1)).jobs.get()
