@@ -31,7 +31,10 @@ NO_CARDS = (
 
 def _render(request, producer, *, status: int = 200):
     available = connect_available()
-    if not available:
+    # Stripe is asked only while the co-op waits for its verdict, or when the manager comes
+    # back from Stripe's pages or asks again; once payouts are on, what we stored is enough.
+    ask_stripe = bool(request.GET.get("back")) or producer.stripe_payouts_enabled is not True
+    if not available or not ask_stripe:
         setup = connect_status_stored(producer)
     else:
         try:

@@ -189,3 +189,25 @@ def test_staff_see_the_payout_account_in_the_admin_but_cannot_type_one(client, s
     assert response.status_code == 200
     assert "stripe_account_id" not in response.context["adminform"].form.fields
     assert "stripe_account_id" in response.context["adminform"].readonly_fields
+
+
+def test_once_payouts_are_on_the_page_does_not_ask_stripe_again(signed_in, sewing, fake_stripe):
+    signed_in.post(PAGE)
+    fake_stripe.onboard(account_of(sewing))
+    signed_in.get(PAGE, {"back": "1"})
+    asked = len(fake_stripe.received("GET", f"{ACCOUNTS}/{sewing.stripe_account_id}"))
+
+    response = signed_in.get(PAGE)
+
+    assert response.context["setup"].state == "enabled"
+    assert len(fake_stripe.received("GET", f"{ACCOUNTS}/{sewing.stripe_account_id}")) == asked
+
+
+def test_while_details_are_needed_each_visit_asks_stripe(signed_in, sewing, fake_stripe):
+    signed_in.post(PAGE)
+    signed_in.get(PAGE)
+    fake_stripe.onboard(account_of(sewing))
+
+    response = signed_in.get(PAGE)
+
+    assert response.context["setup"].state == "enabled"
