@@ -21,6 +21,7 @@ from catalog.caching import cached, product_count
 from catalog.filters import ProductFilter
 from catalog.models import BillOfMaterialsLine, Category, Product, StockBalance, StockMovement
 from catalog.services import products as services
+from catalog.services.product_status import product_create_by_member, product_update_by_member
 from producers.models import Producer
 from producers.permissions import can_act_for, is_platform_staff, producer_ids_for
 
@@ -133,7 +134,8 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         producer = self._producer_for_new_product(data.pop("producer", None))
-        product = services.product_create(producer=producer, **data)
+        # Publishing from the API checks what the workbench's button checks.
+        product = product_create_by_member(producer=producer, **data)
         return Response(self._detail(product), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ProductWriteSerializer, responses=ProductDetailSerializer)
@@ -146,7 +148,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         producer = data.pop("producer", None)
         if producer is not None and is_platform_staff(request.user):
             data["producer"] = producer  # moving a product between co-ops is staff's call
-        services.product_update(product=product, **data)
+        product_update_by_member(product=product, **data)
         return Response(self._detail(product))
 
     @extend_schema(responses={204: None})

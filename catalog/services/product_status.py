@@ -14,6 +14,7 @@ from django.utils import timezone
 from backend.errors import InvalidTransition
 from catalog.exceptions import ProductNotReady
 from catalog.models import BillOfMaterialsLine, Product, ProductImage
+from catalog.services.products import product_create, product_update
 
 Status = Product.Status
 
@@ -91,3 +92,30 @@ def product_pause(*, product: Product) -> Product:
 def product_unarchive(*, product: Product) -> Product:
     """Bring an archived product back as a draft, to be checked and published again."""
     return _move(product, Status.DRAFT)
+
+
+def product_status_change(*, product: Product, to: str) -> Product:
+    """Move a product to `to` by the rules above; asking for the status it has changes nothing."""
+    if to == product.status:
+        return product
+    return _move(product, to)
+
+
+def product_create_by_member(*, producer, status: str | None = None, **fields) -> Product:
+    """A product as a co-op member adds it: saved as a draft, then moved to the status asked
+    for by the same rules as the workbench's buttons. All or nothing: a product that
+    cannot go on sale yet (`ProductNotReady`) is not created at all."""
+    with transaction.atomic():
+        product = product_create(producer=producer, status=Status.DRAFT, **fields)
+        if status is not None:
+            product_status_change(product=product, to=status)
+    return product
+
+
+def product_update_by_member(*, product: Product, status: str | None = None, **fields) -> Product:
+    """A member's edit: the fields, then the status by the rules above, all or nothing."""
+    with transaction.atomic():
+        product_update(product=product, **fields)
+        if status is not None:
+            product_status_change(product=product, to=status)
+    return product

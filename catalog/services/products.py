@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from catalog.caching import catalog_changed
 from catalog.models import BillOfMaterialsLine, Material, Product, StockLocation, Unit
 from catalog.services.stock import (
     clean_quantity,
@@ -144,7 +145,7 @@ def bom_replace(*, product: Product, lines: list[tuple[Material, Decimal]]) -> l
         seen.add(material.pk)
     with transaction.atomic():
         product.bom_lines.all().delete()
-        return BillOfMaterialsLine.objects.bulk_create(
+        created = BillOfMaterialsLine.objects.bulk_create(
             [
                 BillOfMaterialsLine(
                     product=product, material=material, quantity=clean_quantity(material, qty)
@@ -152,6 +153,8 @@ def bom_replace(*, product: Product, lines: list[tuple[Material, Decimal]]) -> l
                 for material, qty in lines
             ]
         )
+    catalog_changed()  # bulk inserts send no signals; lists show made-to-order availability
+    return created
 
 
 def _lock_bom(product: Product) -> list[BillOfMaterialsLine]:
