@@ -97,6 +97,10 @@ def storefront_pages(storefront) -> dict[str, str]:
         "sign up": "/accounts/sign-up/",
         "password reset": "/accounts/password-reset/",
         "password reset sent": "/accounts/password-reset/sent/",
+        "password reset link that no longer works": "/accounts/password-reset/MQ/used-token/",
+        "password changed": "/accounts/password-reset/done/",
+        "email link that does not work": "/accounts/verify-email/not-a-token/",
+        "page not found": "/products/no-such-thing/",
     }
 
 
