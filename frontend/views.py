@@ -73,6 +73,7 @@ def product_list(request):
     # catalog.caching); only the page around them is rendered per visitor.
     if set(request.GET) <= {*ProductFilter.base_filters, "page"}:
         params = sorted((key, request.GET.getlist(key)) for key in request.GET)
+        # Named for its three parts: no two-part entry cached before is read back.
         filters, results, news = cached(
             ("storefront-catalog", params), lambda: _catalog(request.GET)
         )

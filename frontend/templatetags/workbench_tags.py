@@ -13,4 +13,5 @@ def qty(value) -> str:
 
 @register.filter
 def dollars(value) -> str:
+    """The workbench's name for the `money` filter: `$2,880.00`."""
     return format_money(value)
