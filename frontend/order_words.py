@@ -4,8 +4,7 @@ Words only: the rules (what may be cancelled, what was paid) are the services' a
 payment records'; these read them.
 """
 
-from decimal import Decimal
-
+from backend.money import format_money
 from orders.models import Job, Order, Payment
 
 J = Job.Status
@@ -38,11 +37,6 @@ ORDER_WORDS = {
 DONE = (O.COMPLETED, O.CANCELLED, O.REFUNDED)
 
 
-def dollars(value: Decimal) -> str:
-    """$1,234.50: thousands separated, always cents."""
-    return f"${value:,.2f}"
-
-
 def step_words(status: str, *, delivery: bool = False) -> str:
     if status == J.READY and delivery:
         return READY_FOR_DELIVERY
@@ -68,7 +62,7 @@ def _card_paid(order: Order) -> bool:
 def money_words(order: Order) -> str:
     """What the resident paid or owes, truthfully: a pay-at-pickup order is never "paid"
     before it is collected, and a card order is "paid" only once its payment succeeded."""
-    total = dollars(order.total)
+    total = format_money(order.total, order.currency)
     if order.payment_method == PAY_AT_PICKUP:
         if order.status == O.COMPLETED:
             return f"Paid at pickup: {total}"

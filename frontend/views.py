@@ -73,17 +73,21 @@ def product_list(request):
     # catalog.caching); only the page around them is rendered per visitor.
     if set(request.GET) <= {*ProductFilter.base_filters, "page"}:
         params = sorted((key, request.GET.getlist(key)) for key in request.GET)
-        filters, results = cached(("storefront-products", params), lambda: _catalog(request.GET))
+        # Named for its three parts: no two-part entry cached before is read back.
+        filters, results, news = cached(
+            ("storefront-catalog", params), lambda: _catalog(request.GET)
+        )
     else:  # made-up parameters must not fill the cache with copies of one page
-        filters, results = _catalog(request.GET)
+        filters, results, news = _catalog(request.GET)
     if request.htmx and request.htmx.target == "results":
-        return HttpResponse(mark_safe(results))
+        return HttpResponse(mark_safe(results + news))
     context = {"filters": mark_safe(filters), "results": mark_safe(results)}
     return render(request, "frontend/product_list.html", context)
 
 
-def _catalog(params) -> tuple[str, str]:
-    """The list's filter form and its `#results`: the count, the cards and the page links."""
+def _catalog(params) -> tuple[str, str, str]:
+    """The list's filter form; its `#results`: the count, the cards and the page links; and
+    the news an htmx filter change brings besides (the count said aloud, the filters on)."""
     filters = ProductFilter(
         params,
         queryset=catalog_selectors.product_list(user=AnonymousUser()).filter(
@@ -95,17 +99,31 @@ def _catalog(params) -> tuple[str, str]:
     query = params.copy()
     query.pop("page", None)
     categories, producers = _filter_choices()
+    active_filters = _active_filters(params)
     form = {
         "current": {key: params.get(key, "") for key in ProductFilter.base_filters},
         "categories": categories,
         "producers": producers,
         "sorts": SORTS,
+        "active_filters": active_filters,
     }
     results = {"page": page, "products": page.object_list, "query": query.urlencode()}
+    news = {"count": page.paginator.count, "active_filters": active_filters}
     return (
         render_to_string("frontend/product_list.html#filters", form),
         render_to_string("frontend/product_list.html#results", results),
+        render_to_string("frontend/product_list.html#news", news),
     )
+
+
+def _active_filters(params) -> int:
+    """How many of the folding panel's filters narrow the list (a price range counts once;
+    the search box and the sort order stay out of the count)."""
+    price = bool(params.get("min_price") or params.get("max_price"))
+    chosen = sum(
+        bool(params.get(key)) for key in ("category", "producer", "fulfilment", "in_stock")
+    )
+    return price + chosen
 
 
 def _filter_choices() -> tuple[list[Category], list[Producer]]:

@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from backend.money import format_money as money  # one way to write money, pages and emails
 from orders import outbox
 from orders.models import Email, Job, Order, OrderLine, Refund
 from producers.models import Invitation, Membership, Producer
@@ -80,7 +81,7 @@ def _lines(job: Job, *, prices: bool) -> list[dict]:
             "quantity": line.quantity,
             "title": line.title,
             **(
-                {"unit_price": f"{line.unit_price:.2f}", "line_total": f"{line.line_total:.2f}"}
+                {"unit_price": money(line.unit_price), "line_total": money(line.line_total)}
                 if prices
                 else {}
             ),
@@ -241,15 +242,6 @@ outbox.register(outbox.Sender(kind="email", model=Email, send=_send, queue_name=
 
 
 # --- The resident's order, step by step ------------------------------------------------
-
-CURRENCY_SYMBOLS = {"usd": "$"}
-
-
-def money(amount: Decimal, currency: str = "usd") -> str:
-    """An amount for people: `$1,234.50` (an unknown currency by its code: `EUR 1,234.50`)."""
-    symbol = CURRENCY_SYMBOLS.get(currency.lower())
-    number = f"{Decimal(amount):,.2f}"
-    return f"{symbol}{number}" if symbol else f"{currency.upper()} {number}"
 
 
 def _line_rows(lines, currency: str) -> list[dict]:

@@ -1,6 +1,6 @@
 from django import template
 
-from backend.money import format_quantity, to_money
+from backend.money import format_money, format_quantity
 
 register = template.Library()
 
@@ -13,4 +13,5 @@ def qty(value) -> str:
 
 @register.filter
 def dollars(value) -> str:
-    return "" if value is None or value == "" else f"${to_money(value):,}"
+    """The workbench's name for the `money` filter: `$2,880.00`."""
+    return format_money(value)

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from backend.money import to_money
+from backend.money import format_money
 from backend.months import parse_month
 from catalog.selectors import materials_usage
 from frontend.charts import horizontal_bar_chart
@@ -25,10 +25,6 @@ def _month(value: str | None) -> tuple[datetime.date, str]:
         return this_month, f"{error} Showing this month instead."
 
 
-def _dollars(value: Decimal) -> str:
-    return f"${to_money(value):,}"
-
-
 @workbench_view
 @require_GET
 def report(request):
@@ -43,7 +39,7 @@ def report(request):
     chart = horizontal_bar_chart(
         title=f"Cost of materials used per co-op, {label}",
         bars=bars,
-        value_label=_dollars,
+        value_label=format_money,
         chart_id="usage-chart",
     )
     previous = (month - datetime.timedelta(days=1)).replace(day=1)
@@ -58,8 +54,8 @@ def report(request):
             "month_label": label,
             "month_error": month_error,
             "rows": rows,
-            "totals": [(name, _dollars(cost)) for name, cost in bars],
-            "total": _dollars(sum(per_producer.values(), Decimal("0"))),
+            "totals": [(name, format_money(cost)) for name, cost in bars],
+            "total": format_money(sum(per_producer.values(), Decimal("0"))),
             "chart": chart,
             "previous": previous,
             "following": following if following <= this_month else None,

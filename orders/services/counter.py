@@ -7,7 +7,7 @@ split like a card payout between the co-op and the community fund.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from backend.money import to_money
+from backend.money import format_money, to_money
 from orders.exceptions import CounterPaymentNotExpected, InvalidInput
 from orders.models import CounterPayment, Job, Order
 from orders.payments.fund import SettledShare, community_share_settled
@@ -61,7 +61,7 @@ def counter_payment_check(*, job: Job, payment: CounterPaymentInput | None) -> N
     if payment.method not in METHODS.values:
         errors.add("method", "Choose cash, card terminal or other.")
     amount = _amount(payment.amount)
-    total = f"${to_money(job.total):,}"
+    total = format_money(job.total)
     if amount is None:
         errors.add("amount", "Enter an amount in dollars and cents, such as 25.00.")
     elif amount < 0:

@@ -40,3 +40,10 @@ def press_job_buttons(page, within, order_number: str, *buttons: str) -> None:
 def assert_accessible(page) -> None:
     result = Axe().run(page)
     assert result.violations_count == 0, result.generate_report()
+
+
+def open_filters(page) -> None:
+    """Open the catalog's filter panel: a phone shows it folded behind its button."""
+    panel = page.locator("#filter-panel")
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").click()

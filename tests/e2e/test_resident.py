@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orders.models import Order
-from tests.e2e.browser import assert_accessible
+from tests.e2e.browser import assert_accessible, open_filters
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,6 +17,7 @@ def test_a_resident_finds_two_goods_from_two_coops_and_orders_them(live_server, 
 
     results = page.locator("#results")
     expect(results.get_by_role("heading", name="2 things found")).to_be_visible()
+    open_filters(page)
     page.get_by_label("Ready-made").check()
     expect(results.get_by_role("heading", name="1 thing found")).to_be_visible()
     results.get_by_role("link", name="Walnut cutting board").click()

@@ -77,7 +77,7 @@ def test_the_product_list_is_light_and_loads_only_our_scripts(client):
 
     assert len(response.content) < 60_000
     scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", response.content.decode())
-    assert scripts == ["/static/django_htmx/htmx-2.min.js"]
+    assert scripts == ["/static/django_htmx/htmx-2.min.js", "/static/frontend/catalog.js"]
 
 
 def test_adding_to_the_cart_counts_in_the_header(client, stool):
