@@ -5,7 +5,8 @@ payment records'; these read them.
 """
 
 from backend.money import format_money
-from orders.models import Job, Order, Payment
+from orders.models import Job, Order
+from orders.selectors import order_payment_status
 
 J = Job.Status
 O = Order.Status  # noqa: E741
@@ -51,31 +52,30 @@ def order_words(order: Order) -> str:
     return ORDER_WORDS.get(order.status, order.get_status_display())
 
 
-def _card_paid(order: Order) -> bool:
-    try:
-        payment = order.payment
-    except Payment.DoesNotExist:
-        return False
-    return payment.status == Payment.Status.PAID
+# How the money stands (`orders.selectors.order_payment_status`), as the resident reads it.
+MONEY_WORDS = {
+    "awaiting_payment": "To pay by card: {due}",
+    "paid": "Paid by card: {paid}",
+    "partly_refunded": "Paid by card: {paid}, of which {refunded} refunded",
+    "refunded": "Refunded to your card: {refunded}",
+    "to_pay_at_pickup": "To pay at pickup: {due}",
+    "paid_at_pickup": "Paid at pickup: {paid}",
+    "waived": "Nothing charged at pickup",
+    "not_charged": "Nothing to pay",
+}
 
 
 def money_words(order: Order) -> str:
-    """What the resident paid or owes, truthfully: a pay-at-pickup order is never "paid"
-    before it is collected, and a card order is "paid" only once its payment succeeded."""
-    total = format_money(order.total, order.currency)
-    if order.payment_method == PAY_AT_PICKUP:
-        if order.status == O.COMPLETED:
-            return f"Paid at pickup: {total}"
-        if order.status in (O.CANCELLED, O.REFUNDED):
-            return "Nothing to pay"
-        return f"To pay at pickup: {total}"
-    if order.status == O.REFUNDED:
-        return f"Refunded to your card: {total}"
-    if _card_paid(order):
-        return f"Paid by card: {total}"
-    if order.status == O.PENDING_PAYMENT:
-        return f"To pay by card: {total}"
-    return "Not paid"
+    """What the resident paid or owes, from the payment records: a pay-at-pickup order is
+    never "paid" before its co-op records what it took, a card order only once Stripe
+    confirmed it. Give it an order from `with_details` (no queries then)."""
+    status = order_payment_status(order)
+    amounts = {
+        "due": format_money(status.amount_due, order.currency),
+        "paid": format_money(status.amount_paid, order.currency),
+        "refunded": format_money(status.amount_refunded, order.currency),
+    }
+    return MONEY_WORDS[status.code].format(**amounts)
 
 
 def cancellable(order: Order) -> bool:

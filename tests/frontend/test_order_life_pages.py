@@ -233,6 +233,17 @@ def test_a_pay_at_pickup_order_reads_to_pay_at_pickup_never_paid(client, woodsho
     assert not re.search(r"\bPaid\b", page)
 
 
+def test_a_pay_at_pickup_order_with_one_part_collected_reads_what_is_still_to_pay(
+    client, stool, tote
+):
+    order = place((stool, 1), (tote, 1))  # 60.00 + 28.00
+    hand_over(order.jobs.get(producer=stool.producer))
+
+    page = page_of(client, order)
+
+    assert "To pay at pickup: $28.00" in page
+
+
 # --- My orders -------------------------------------------------------------------------------
 
 

@@ -74,3 +74,17 @@ def test_a_card_order_reads_paid_by_card_only_once_the_payment_succeeded(
     stripe_sender(stripe_event("checkout.session.completed", session))
 
     assert "Paid by card: $60.00" in order_page(client, order).content.decode()
+
+
+def test_a_card_order_with_a_part_refunded_says_how_much_came_back(
+    client, stool, tote, paid_card_order, fake_stripe
+):
+    order = paid_card_order((stool, 1), (tote, 1))  # 60.00 + 28.00
+    job = order.jobs.get(producer=stool.producer)
+    for move in (services.job_accept, services.job_start, services.job_ready):
+        job = move(job=job, by=None)
+
+    services.job_no_show(job=job, by=None)
+
+    page = order_page(client, order).content.decode()
+    assert "Paid by card: $88.00, of which $60.00 refunded" in page
