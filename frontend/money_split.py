@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from backend.money import to_money
+from backend.money import format_quantity, to_money
 from orders.models import Order, Payout
 from orders.payments.payouts import community_split, fund_percent
 
@@ -31,6 +31,11 @@ class Split:
     @property
     def total(self) -> Decimal:
         return self.to_coop + self.to_fund
+
+    @property
+    def percent_shown(self) -> str:
+        """5, 12.5: no trailing zeros."""
+        return format_quantity(self.percent) if self.percent is not None else ""
 
 
 def split_of(*, total: Decimal, coop: str, percent: Decimal | None = None) -> Split:
