@@ -19,7 +19,7 @@ from catalog.services.products import (
 )
 from catalog.services.stock import StockLine, stock_receive, stock_release, stock_reserve
 from orders.models import Email
-from tests.factories import make_product
+from tests.factories import UserFactory, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +194,20 @@ def test_receiving_raw_materials_does_not_look_for_waiting_residents(shared_stor
 
 def test_receiving_goods_nobody_waits_for_looks_once(stool):
     assert waiting_lookups(lambda: receive(stool)) == 1
+
+
+# --- Back office -------------------------------------------------------------------------------
+
+
+def test_staff_see_the_waiting_list_and_may_forget_an_address(client, bench):
+    request = back_in_stock_request(product=bench, email="keisha@example.org")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    listing = client.get("/admin/catalog/backinstockrequest/")
+    deleted = client.post(
+        f"/admin/catalog/backinstockrequest/{request.pk}/delete/", {"post": "yes"}
+    )
+
+    assert "keisha@example.org" in listing.content.decode()
+    assert deleted.status_code == 302
+    assert not BackInStockRequest.objects.exists()
