@@ -57,9 +57,8 @@ def test_a_resident_asks_to_be_told_and_is_emailed_when_the_coop_makes_more(
     expect(email).to_have_value("keisha@example.org")
     page.get_by_role("button", name="Email me when it is back").click()
 
-    expect(
-        page.get_by_text("We will email keisha@example.org once, when Walnut cutting board is back.")
-    ).to_be_visible()
+    thanks = "We will email keisha@example.org once, when Walnut cutting board is back."
+    expect(page.get_by_text(thanks)).to_be_visible()
     assert_accessible(page)
     assert BackInStockRequest.objects.filter(notified_at__isnull=True).count() == 1
     assert mail.outbox == []
