@@ -76,3 +76,27 @@ def test_goods_received_twice_at_once_email_each_waiting_resident_once(bench, wo
     ]
     assert Email.objects.filter(kind="product.back_in_stock").count() == 3
     assert not BackInStockRequest.objects.filter(notified_at__isnull=True).exists()
+
+
+def test_one_address_asking_twice_at_once_keeps_one_request(bench):
+    barrier = threading.Barrier(2)
+    answers: list[object] = []
+
+    def ask() -> None:
+        try:
+            product = Product.objects.get(pk=bench.pk)
+            barrier.wait(timeout=30)
+            answers.append(back_in_stock_request(product=product, email="keisha@example.org"))
+        except Exception as exc:
+            answers.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert all(isinstance(answer, BackInStockRequest) for answer in answers), answers
+    assert BackInStockRequest.objects.count() == 1
