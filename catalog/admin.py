@@ -3,6 +3,7 @@ from django.contrib import admin
 from backend.admin import ReadOnlyAdmin
 from catalog.admin_images import ProductImageInline
 from catalog.models import (
+    BackInStockRequest,
     BillOfMaterialsLine,
     Category,
     Material,
@@ -125,3 +126,19 @@ class ProductImageAdmin(ReadOnlyAdmin):
     list_display = ["product", "alt_text", "position", "width", "height", "created_at"]
     search_fields = ["product__title", "alt_text"]
     list_select_related = ["product"]
+
+
+@admin.register(BackInStockRequest)
+class BackInStockRequestAdmin(ReadOnlyAdmin):
+    """Who waits for which sold-out product. Staff may delete a request, e.g. when a
+    resident asks to be forgotten; the rest changes only through the services."""
+
+    list_display = ["product", "email", "created_at", "notified_at"]
+    list_filter = [("notified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "product__title"]
+    list_select_related = ["product"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return bool(
+            request.user.is_staff and request.user.has_perm("catalog.delete_backinstockrequest")
+        )

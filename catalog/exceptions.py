@@ -115,3 +115,10 @@ class ProductNotReady(DomainError):
     def __init__(self, detail: str | None = None, *, missing: list[str]) -> None:
         self.missing = list(missing)
         super().__init__(detail or " ".join(self.missing), missing=self.missing)
+
+
+class NotSoldOut(DomainError):
+    """Only a published ready-made product with none free can be waited for."""
+
+    code = "not_sold_out"
+    default_detail = "This product is not sold out: you can order it now."

@@ -426,3 +426,20 @@ def bom_materials_for(producer: Producer) -> QuerySet[Material]:
         Q(location__shared=True) | Q(location__producer=producer)
     )
     return Material.objects.raw_materials().active().filter(Exists(held)).order_by("name", "pk")
+
+
+# --- Who can make an open design (the product page) ----------------------------------
+
+
+def makers_of(product: Product) -> list[Producer]:
+    """The active co-ops that may make an open design, by name: the ones routing chooses
+    from (every required capability). Empty for any other product. Cached until the
+    catalog changes (producers and capabilities move its version)."""
+    if not product.open_design:
+        return []
+
+    def load() -> list[Producer]:
+        capable = _capable_producers([product])[product.pk]
+        return list(Producer.objects.filter(pk__in=capable).order_by("name"))
+
+    return cached(("makers", product.pk), load)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend import account_views, views
+from frontend import account_views, back_in_stock, views
 from frontend.workbench import members
 
 app_name = "frontend"
@@ -50,4 +50,13 @@ urlpatterns = [
     path("orders/<str:number>/cancel/", views.order_cancel_view, name="order_cancel"),
     path("accounts/sign-out/", views.sign_out, name="sign_out"),
     path("invitations/<str:token>/", members.invitation_page, name="invitation"),
+]
+
+# --- Honest product pages: "tell me when it is back" ----------------------------------------
+urlpatterns += [
+    path(
+        "products/<slug:slug>/back-in-stock/",
+        back_in_stock.back_in_stock,
+        name="back_in_stock",
+    ),
 ]

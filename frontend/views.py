@@ -21,7 +21,8 @@ from catalog.caching import CachedCountPaginator, cached
 from catalog.exceptions import InsufficientStock
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product
-from frontend import checkout_limit, order_words
+from frontend import checkout_limit, money_split, order_words
+from frontend.back_in_stock import BackInStockForm, initial_email
 from frontend.cart import Cart
 from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm
 from orders import selectors as order_selectors
@@ -40,6 +41,7 @@ from producers.models import Producer
 from producers.selectors import producer_list
 
 PAGE_SIZE = 24
+SOLD_OUT_REASON = "none left — the co-op makes more from time to time."
 SORTS = [
     ("newest", "Newest"),
     ("price", "Price, low to high"),
@@ -146,8 +148,25 @@ def product_detail(request, slug):
     return render(
         request,
         "frontend/product_detail.html",
-        {"product": product, "form": AddToCartForm(), "bom": product.bom_lines.all()},
+        {"product": product, "form": AddToCartForm(), "bom": product.bom_lines.all()}
+        | _honest_product_context(request, product),
     )
+
+
+def _honest_product_context(request, product: Product) -> dict:
+    """Whether it can be had, who makes it and where the money of one goes."""
+    coop = money_split.ANY_CAPABLE_COOP if product.open_design else product.producer.name
+    return {
+        "sold_out": _sold_out(product),
+        "back_in_stock_form": BackInStockForm(initial=initial_email(request.user)),
+        "makers": catalog_selectors.makers_of(product),
+        "money_splits": [money_split.split_of(total=product.price, coop=coop)],
+    }
+
+
+def _sold_out(product: Product) -> bool:
+    """A ready-made product with none free (`stock_available` from the catalog selectors)."""
+    return not product.made_to_order and product.stock_available <= 0
 
 
 def producer_index(request):
@@ -214,12 +233,27 @@ def cart_view(request):
     for warning in warnings:
         messages.warning(request, warning)
     total = sum((row["total"] for row in rows), to_money(0))
-    return render(request, "frontend/cart.html", {"rows": rows, "total": total})
+    return render(
+        request, "frontend/cart.html", {"rows": rows, "total": total} | _money_context(rows)
+    )
+
+
+def _money_context(rows: list[dict]) -> dict:
+    splits = money_split.cart_splits(rows)
+    return {"money_splits": splits, "money_split_total": money_split.split_total(splits)}
 
 
 @require_POST
 def cart_add(request, slug):
-    product = get_object_or_404(Product.objects.published(), slug=slug)
+    product = get_object_or_404(
+        catalog_selectors.product_list(user=AnonymousUser()).filter(
+            status=Product.Status.PUBLISHED
+        ),
+        slug=slug,
+    )
+    if _sold_out(product):
+        messages.error(request, f"{product.title} is sold out: {SOLD_OUT_REASON}")
+        return redirect("frontend:product", slug=slug)
     form = AddToCartForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose how many, from 1 to 100.")
@@ -270,7 +304,10 @@ def checkout(request):
         placed = _already_placed(request, request.POST.get("checkout_token", ""))
         if placed is not None:
             return placed
-        if form.is_valid():
+        sold_out = [row["product"].title for row in rows if _sold_out(row["product"])]
+        if sold_out:
+            form.add_error(None, _sold_out_message(sold_out))
+        elif form.is_valid():
             wait = checkout_limit.wait(request)
             if wait is not None:
                 form.add_error(None, checkout_limit.MESSAGE)
@@ -293,12 +330,19 @@ def checkout(request):
             "total": total,
             "cards_accepted": bool(settings.STRIPE_SECRET_KEY),
             "co_ops": len({row["product"].producer_id for row in rows}),
-        },
+        }
+        | _money_context(rows),
         status=429 if wait is not None else 200,
     )
     if wait is not None:
         response["Retry-After"] = str(wait)
     return response
+
+
+def _sold_out_message(titles: list[str]) -> str:
+    if len(titles) == 1:
+        return f"{titles[0]} is sold out: remove it from your cart to check out."
+    return f"{', '.join(titles)} are sold out: remove them from your cart to check out."
 
 
 def _suggested_point(rows: list[dict]) -> dict:
@@ -440,6 +484,8 @@ def _order_page(request, order: Order, *, status: int = 200, cancel_error: str =
         "cancellable": order_words.cancellable(order),
         "cancel_error": cancel_error,
     }
+    splits = money_split.order_splits(order)
+    context |= {"money_splits": splits, "money_split_total": money_split.split_total(splits)}
     return render(request, "frontend/order_detail.html", context, status=status)
 
 

@@ -24,3 +24,9 @@ class OrdersConfig(AppConfig):
         from producers.accounts import email_verified
 
         email_verified.connect(on_email_verified, dispatch_uid="orders-join-guest-orders")
+        # Catalog sits below orders: it announces goods free again, orders emails the
+        # residents who asked to be told (orders.back_in_stock).
+        from catalog.services.back_in_stock import goods_back_in_stock
+        from orders.back_in_stock import on_goods_back_in_stock
+
+        goods_back_in_stock.connect(on_goods_back_in_stock, dispatch_uid="orders-back-in-stock")

@@ -1,5 +1,6 @@
 """The catalog's models: the stock ledger (`stock`) and the goods (`products`)."""
 
+from catalog.models.back_in_stock import BackInStockRequest
 from catalog.models.products import (
     BillOfMaterialsLine,
     Category,
@@ -29,6 +30,7 @@ __all__ = [
     "MOST_ON_A_SHELF",
     "QUANTITY",
     "WIDE_QTY",
+    "BackInStockRequest",
     "BillOfMaterialsLine",
     "Category",
     "LedgerQuerySet",

@@ -6,6 +6,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from catalog.models import WIDE_QTY, Material, StockBalance, StockMovement
+from catalog.services.back_in_stock import goods_may_be_back
 from catalog.tasks import send_low_stock_alert
 
 ZERO = Decimal("0")
@@ -55,5 +56,7 @@ def reorder_points_check(materials: set[Material]) -> None:
 
 
 def after_stock_moved(movements: list[StockMovement]) -> None:
-    """Watch the shared store: movements there may cross a reorder point either way."""
+    """Watch the shared store: movements there may cross a reorder point either way.
+    Watch finished goods: residents may be waiting for them to be back."""
     reorder_points_check({m.material for m in movements if m.location.shared})
+    goods_may_be_back(movements)
