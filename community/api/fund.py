@@ -7,7 +7,7 @@ fund's services: a field error answers 400, a fund that does not hold enough 409
 
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,7 +24,8 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class StaffWrites(permissions.BasePermission):
-    """Anyone reads; only platform staff write (401 when not signed in, 403 otherwise)."""
+    """Anyone reads; only platform staff write. Paired with `IsAuthenticatedOrReadOnly`,
+    which answers 401 to an anonymous write and tells the schema that reads are open."""
 
     message = "Only platform staff record what the community fund pays or corrects."
 
@@ -51,8 +52,16 @@ class MoneySplitSerializer(serializers.Serializer):
     to_fund = serializers.DecimalField(**MONEY, help_text="The community fund's share.")
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-11"})
+class MonthField(serializers.Field):
+    """A month as `YYYY-MM` (not a date: it names no day)."""
+
+    def to_representation(self, value) -> str:
+        return f"{value:%Y-%m}"
+
+
 class MonthSplitSerializer(MoneySplitSerializer):
-    month = serializers.DateField(format="%Y-%m", help_text="The month, `YYYY-MM`.")
+    month = MonthField(read_only=True, help_text="The month, `YYYY-MM`.")
 
 
 class ProducerSplitSerializer(MoneySplitSerializer):
@@ -87,7 +96,10 @@ class CommunityFundView(APIView):
 
 class FundEntrySerializer(serializers.ModelSerializer):
     producer = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="Whose sale, for a sale's share."
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Whose sale, for a sale's share; null otherwise.",
     )
 
     class Meta:
@@ -133,7 +145,7 @@ class DisbursementListCreate(generics.ListAPIView):
     holds (409 `fund_too_low`, with the `balance`)."""
 
     serializer_class = DisbursementSerializer
-    permission_classes = [StaffWrites]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, StaffWrites]
     filter_backends: list = []
 
     def get_queryset(self):
