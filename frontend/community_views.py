@@ -47,7 +47,7 @@ def community_page(request):
         {
             **figures,
             "months_newest_first": figures["months"][::-1],
-            "any_sales": any(row["jobs"] for row in figures["months"]) or figures["producers"],
+            "any_sales": any(row["jobs"] for row in figures["months"]),
             "months_chart": months_chart,
             "producers_chart": producers_chart,
         },

@@ -172,3 +172,26 @@ def test_the_api_root_lists_the_fund(api):
     body = api.get("/api/v1/").json()
 
     assert body["community-fund"].endswith("/api/v1/community/fund/")
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [
+        ("/api/v1/community/fund/", 8),
+        ("/api/v1/community/fund/entries/", 3),
+        ("/api/v1/community/disbursements/", 3),
+    ],
+)
+def test_the_fund_reads_cost_a_fixed_number_of_queries(
+    api, fund_of_nine, staff, django_assert_max_num_queries, url, budget
+):
+    for number in range(4):
+        api.as_user(staff).post(
+            "/api/v1/community/disbursements/",
+            {"amount": "0.10", "paid_to": f"Block club {number}", "purpose": "Chairs"},
+            format="json",
+        )
+    api.force_authenticate(user=None)
+
+    with django_assert_max_num_queries(budget):
+        assert api.get(url).status_code == 200
