@@ -34,6 +34,9 @@ def api_root(request, format=None):
         "report-community-wealth",
         "order-list",
         "job-list",
+        "community-fund",
+        "community-fund-entries",
+        "community-disbursements",
     ]
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 
@@ -45,4 +48,5 @@ urlpatterns = [
     path("", include("orders.api.urls")),
     path("", include("orders.api.deliveries")),
     path("", include("orders.api.payments")),
+    path("", include("community.api.fund")),
 ]

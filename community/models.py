@@ -12,7 +12,20 @@ from django.db.models import Q
 from backend.money import MONEY
 
 
+class FundLedgerQuerySet(models.QuerySet):
+    """The fund's ledger is append-only: bulk edits and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise TypeError("Fund entries are never edited.")
+
+    def delete(self):
+        raise TypeError("Fund entries are never deleted.")
+
+
 class FundEntry(models.Model):
+    """One change to the fund. Rows are never edited or deleted (on PostgreSQL a
+    trigger refuses it too); a mistake is put right by an adjustment."""
+
     class Kind(models.TextChoices):
         SALE = "sale", "Share of a sale"
         DISBURSEMENT = "disbursement", "Disbursement"
@@ -53,6 +66,8 @@ class FundEntry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = FundLedgerQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "fund entry"
@@ -81,6 +96,24 @@ class FundEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.amount}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Fund entries are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Fund entries are never deleted.")
+
+
+class DisbursementQuerySet(models.QuerySet):
+    """A disbursement is money that left: its record is never edited nor deleted."""
+
+    def update(self, **kwargs):
+        raise TypeError("Disbursements are never edited.")
+
+    def delete(self):
+        raise TypeError("Disbursements are never deleted.")
+
 
 class Disbursement(models.Model):
     """Money paid out of the fund for something the community chose."""
@@ -93,6 +126,8 @@ class Disbursement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = DisbursementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -101,3 +136,11 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} to {self.paid_to}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Disbursements are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Disbursements are never deleted.")

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from backend.money import to_money
 from community.models import Disbursement, FundEntry
@@ -54,3 +54,17 @@ def fund_drift() -> list[str]:
     if balance < 0:
         problems.append(f"The balance is below zero: {balance}")
     return problems
+
+
+def fund_entries() -> QuerySet[FundEntry]:
+    """The ledger, newest first, with the co-op of each sale's share."""
+    return FundEntry.objects.select_related("producer").order_by("-created_at", "-id")
+
+
+def rounds_open() -> list:
+    """The participatory budgeting rounds open now, for the community page.
+
+    Empty until the budgeting rounds fill it; the page's include
+    `frontend/community/open_rounds.html` lists whatever this returns.
+    """
+    return []

@@ -88,3 +88,92 @@ def horizontal_bar_chart(
         title,
         body,
     )
+
+
+# --- Columns over time, stacked -------------------------------------------------------------
+
+COLUMN_PLOT_HEIGHT = 160
+COLUMN_TOP = 24  # room for the legend
+COLUMN_LABEL_ROOM = 22
+COLUMN_GAP = Decimal("0.25")  # of each slot, left empty between columns
+SERIES_FILLS = ("#1f5f3a", "#c2703d", "#3b5b8c")
+
+
+def stacked_column_chart(
+    *,
+    title: str,
+    series: Sequence[str],
+    columns: Sequence[tuple[str, Sequence[Decimal]]],
+    value_label: Callable[[Decimal], str] = str,
+    chart_id: str = "chart",
+) -> SafeString:
+    """One column per (label, values), its parts stacked in the order of `series`.
+
+    Meant for months: short labels under the columns, a legend above, each part
+    with a `<title>` that names its value. The figures themselves belong in a
+    table beside the chart; the chart shows their shape. Empty string if no column
+    has a value above zero.
+    """
+    totals = [sum((Decimal(v) for v in values), Decimal("0")) for _, values in columns]
+    largest = max(totals, default=Decimal("0"))
+    if not columns or largest <= 0:
+        return mark_safe("")
+    slot = Decimal(WIDTH) / len(columns)
+    width = (slot * (1 - COLUMN_GAP)).quantize(TENTH, rounding=ROUND_HALF_UP)
+    bottom = COLUMN_TOP + COLUMN_PLOT_HEIGHT
+    scale = Decimal(COLUMN_PLOT_HEIGHT) / largest
+    parts = []
+    labels = []
+    for index, (label, values) in enumerate(columns):
+        x = (slot * index + (slot - width) / 2).quantize(TENTH, rounding=ROUND_HALF_UP)
+        top = Decimal(bottom)
+        for name, fill, value in zip(series, SERIES_FILLS, values, strict=False):
+            height = (Decimal(value) * scale).quantize(TENTH, rounding=ROUND_HALF_UP)
+            if value <= 0 or height <= 0:
+                continue
+            top -= height
+            parts.append((f"{label}, {name}: {value_label(value)}", x, top, width, height, fill))
+        labels.append((x + width / 2, bottom + 16, label))
+    body = format_html_join(
+        "\n",
+        '<rect class="wb-chart-bar" x="{}" y="{}" width="{}" height="{}" fill="{}">'
+        "<title>{}</title></rect>",
+        ((x, y, w, h, fill, text) for text, x, y, w, h, fill in parts),
+    )
+    axis = format_html_join(
+        "\n",
+        '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="'
+        + TEXT_FILL
+        + '">{}</text>',
+        labels,
+    )
+    legend = format_html_join(
+        "\n",
+        '<rect x="{}" y="4" width="12" height="12" fill="{}"></rect>'
+        '<text x="{}" y="15" font-size="12" fill="' + TEXT_FILL + '">{}</text>',
+        (
+            (index * 150, fill, index * 150 + 16, name)
+            for index, (name, fill) in enumerate(zip(series, SERIES_FILLS, strict=False))
+        ),
+    )
+    baseline = format_html(
+        '<line x1="0" y1="{}" x2="{}" y2="{}" stroke="' + TEXT_FILL + '" stroke-width="1"></line>',
+        bottom,
+        WIDTH,
+        bottom,
+    )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="wb-chart" role="img" '
+        'aria-label="{}" viewBox="0 0 {} {}" '
+        'preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif">'
+        '<title id="{}-title">{}</title>\n{}\n{}\n{}\n{}\n</svg>',
+        title,
+        WIDTH,
+        bottom + COLUMN_LABEL_ROOM,
+        chart_id,
+        title,
+        legend,
+        body,
+        baseline,
+        axis,
+    )

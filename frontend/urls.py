@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend import account_views, back_in_stock, views
+from frontend import account_views, back_in_stock, community_views, views
 from frontend.workbench import members
 
 app_name = "frontend"
@@ -50,6 +50,9 @@ urlpatterns = [
     path("orders/<str:number>/cancel/", views.order_cancel_view, name="order_cancel"),
     path("accounts/sign-out/", views.sign_out, name="sign_out"),
     path("invitations/<str:token>/", members.invitation_page, name="invitation"),
+    # The community's wealth, in public.
+    path("community/", community_views.community_page, name="community"),
+    path("community/figures.csv", community_views.community_figures_csv, name="community_csv"),
 ]
 
 # --- Honest product pages: "tell me when it is back" ----------------------------------------

@@ -17,6 +17,7 @@ rolled back, so each one sees the same data.
 import datetime
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -27,6 +28,7 @@ from catalog.models import Product, StockMovement
 from catalog.services.images import product_image_add
 from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_receive
+from community.services.fund import adjustment_record
 from orders.models import Payment, PickupPoint, WebhookDelivery
 from orders.services import job_accept, job_ready, job_start
 from producers.models import Membership
@@ -202,6 +204,15 @@ MATRIX |= {
     ("pickup-point-arrived", "post", "A"): roles(401, 403, 403, 403, 200, 200),
     ("pickup-point-arrived", "post", "B"): roles(401, 403, 403, 403, 403, 200),
 }
+# The community fund: anyone reads its figures and ledger; only platform staff record
+# what it pays out and its corrections.
+MATRIX |= {
+    ("community-fund", "get", "-"): everyone(200),
+    ("community-fund-entries", "get", "-"): everyone(200),
+    ("community-disbursements", "get", "-"): everyone(200),
+    ("community-disbursements", "post", "-"): roles(401, 403, 403, 403, 403, 201),
+    ("community-fund-adjustments", "post", "-"): roles(401, 403, 403, 403, 403, 201),
+}
 for _action in ("accept", "decline", "start", "ready", "hand-over", "no-show"):
     MATRIX[(f"job-{_action}", "post", "A")] = roles(401, 404, 200, 200, 404, 200)
     MATRIX[(f"job-{_action}", "post", "B")] = roles(401, 404, 404, 404, 404, 200)
@@ -350,6 +361,8 @@ class World:
             for move in JOB_SETUP["hand-over"]:
                 job = move(job=job, by=None)
             side.point_job = job
+        # Something in the community fund, so that staff can pay out of it.
+        adjustment_record(amount=Decimal("50.00"), reason="Opening", by=self.users["staff"])
 
     def kwargs(self, name: str, names: set[str], side: Side | None) -> dict:
         if side is None:
@@ -437,6 +450,12 @@ class World:
                 "payment_method": "pay_at_pickup",
             },
             "job-decline": {"reason": "No time this week"},
+            "community-disbursements": {
+                "amount": "12.50",
+                "paid_to": "Westside Garden",
+                "purpose": "Seed",
+            },
+            "community-fund-adjustments": {"amount": "-1.00", "reason": "Bank fee"},
             "job-hand-over": {
                 "payment": {"method": "cash", "amount": str(side.jobs["hand-over"].total)}
             }

@@ -191,3 +191,24 @@ def coop_earning_lines(*, producer_id: int, month: datetime.date) -> list[Earnin
             )
         )
     return sorted(lines, key=lambda line: (line.handed_over_at, line.job_id))
+
+
+# --- The whole network, by month --------------------------------------------------------
+
+
+def community_wealth_months(*, since: datetime.date) -> dict[datetime.date, dict]:
+    """The network's figures (those of `community_wealth`) for each month from `since`
+    (a month's first day) on, keyed by the month's first day; months without a sale
+    are left out. Two queries, whatever the number of months."""
+    months: dict[datetime.date, dict] = {}
+    sources = (
+        (_in_period(Payout.objects.all(), since, None), _payout_sums()),
+        (_in_period(CounterPayment.objects.all(), since, None), _counter_sums()),
+    )
+    for queryset, sums in sources:
+        rows = queryset.order_by().annotate(month=TruncMonth("created_at")).values("month")
+        for row in rows.annotate(**sums):
+            month = row["month"]
+            month = month.date() if isinstance(month, datetime.datetime) else month
+            _add(months.setdefault(month, _blank()), row)
+    return months

@@ -10,6 +10,7 @@ from community.exceptions import FundTooLow
 from community.models import Disbursement, FundEntry
 from community.selectors import fund_balance, fund_drift
 from community.services.fund import adjustment_record, disbursement_record
+from orders.models import CounterPayment
 from tests.factories import UserFactory, hand_over, place
 
 pytestmark = pytest.mark.django_db
@@ -92,22 +93,56 @@ def test_an_adjustment_moves_the_balance_and_keeps_its_author(fund_of_twelve, tr
     assert FundEntry.objects.get(kind="adjustment").created_by == treasurer
 
 
-def test_reconcile_finds_a_sale_whose_share_was_never_credited(fund_of_twelve):
-    FundEntry.objects.filter(kind="sale").first().delete()
+def settled_without_credit(stool) -> CounterPayment:
+    """A counter payment written behind the services' back: no credit reached the ledger."""
+    job = place((stool, 1)).jobs.get()
+    return CounterPayment.objects.create(
+        job=job,
+        producer=job.producer,
+        method="cash",
+        amount=Decimal("60.00"),
+        due=Decimal("60.00"),
+        coop_share=Decimal("57.00"),
+        community_share=Decimal("3.00"),
+        community_percent=Decimal("5.00"),
+    )
+
+
+def test_reconcile_finds_a_sale_whose_share_was_never_credited(fund_of_twelve, stool):
+    settled_without_credit(stool)
 
     (problem,) = fund_drift()
 
-    assert "no ledger entry for 6.00" in problem
+    assert "no ledger entry for 3.00" in problem
 
 
-def test_reconcile_finds_a_credit_that_differs_from_its_sale(fund_of_twelve):
-    FundEntry.objects.filter(kind="sale").update(amount=Decimal("6.01"))
+def test_reconcile_finds_a_credit_that_differs_from_its_sale(fund_of_twelve, stool):
+    payment = settled_without_credit(stool)
+    FundEntry.objects.create(
+        kind="sale",
+        amount=Decimal("3.01"),
+        reason="Miscounted",
+        source="counter_payment",
+        source_id=payment.pk,
+    )
 
-    assert len(fund_drift()) == 2
+    (problem,) = fund_drift()
+
+    assert "the ledger says 3.01, the record 3.00" in problem
 
 
-def test_the_reconcile_command_fails_when_the_ledger_has_drifted(fund_of_twelve):
-    FundEntry.objects.filter(kind="sale").first().delete()
+def test_reconcile_finds_a_ledger_entry_without_its_record(fund_of_twelve):
+    FundEntry.objects.create(
+        kind="sale", amount=Decimal("1.00"), reason="Nowhere", source="payout", source_id=999_999
+    )
+
+    (problem,) = fund_drift()
+
+    assert "has no record" in problem
+
+
+def test_the_reconcile_command_fails_when_the_ledger_has_drifted(fund_of_twelve, stool):
+    settled_without_credit(stool)
 
     with pytest.raises(CommandError, match="drifted: 1 problem"):
         call_command("reconcile_fund")

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from demo.bulk import seed_bulk_products
 from demo.catalog import seed_products
+from demo.fund import seed_fund
 from demo.network import DEMO_LOGINS, seed_accounts, seed_more_co_ops, seed_producers
 from demo.orders import seed_orders
 from demo.pickup import seed_pickup_points
@@ -63,6 +64,9 @@ class Command(BaseCommand):
                 "freedom-farms": users["grower"],
             },
         )
+        self.stdout.write("Demo network: the community fund and what it paid for…")
+        with transaction.atomic():
+            seed_fund(by=users["admin"])
         bulk = 0
         if products:
             self.stdout.write(f"Bulk catalog: the network grows to {BULK_PRODUCERS} producers…")
