@@ -101,3 +101,9 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} to {self.paid_to}"
+
+
+# Participatory budgeting lives in its own module; imported here so Django finds its models.
+from community.budgeting_models import Ballot, Phase, Proposal, Round  # noqa: E402
+
+__all__ = ["Ballot", "Disbursement", "FundEntry", "Phase", "Proposal", "Round"]
