@@ -34,6 +34,7 @@ def api_root(request, format=None):
         "report-community-wealth",
         "order-list",
         "job-list",
+        "round-list",
     ]
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 
@@ -45,4 +46,6 @@ urlpatterns = [
     path("", include("orders.api.urls")),
     path("", include("orders.api.deliveries")),
     path("", include("orders.api.payments")),
+    # Participatory budgeting rounds.
+    path("", include("community.api.rounds")),
 ]

@@ -143,6 +143,7 @@ def _serializer_classes():
         "orders.api.payments",
         "producers.api.serializers",
         "producers.api.tokens",
+        "community.api.round_serializers",
     ):
         module = importlib.import_module(module_name)
         for _, cls in inspect.getmembers(module, inspect.isclass):

@@ -45,6 +45,7 @@ from tests.factories import (
     make_product,
     place,
 )
+from tests.community.rounds import budgeting_world
 from tests.images import jpeg, upload
 
 PASSWORD = "pass-word-123"  # every UserFactory user's
@@ -59,6 +60,16 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 SUCCESS = frozenset({200, 201, 204})
 REFUSED = frozenset({401, 403, 404})
 SHARED_OBJECT_ROUTES = {"capability-detail", "category-detail", "material-detail"}
+# Budgeting rounds belong to the whole network, not to a co-op.
+SHARED_OBJECT_ROUTES |= {
+    "round-detail",
+    "round-proposals",
+    "round-ballot",
+    "round-results",
+    "round-publish",
+    "proposal-moderate",
+    "proposal-disburse",
+}
 
 
 @dataclass(frozen=True)
@@ -201,6 +212,23 @@ MATRIX |= {
     ("pickup-point-jobs", "get", "B"): roles(401, 403, 403, 403, 403, 200),
     ("pickup-point-arrived", "post", "A"): roles(401, 403, 403, 403, 200, 200),
     ("pickup-point-arrived", "post", "B"): roles(401, 403, 403, 403, 403, 200),
+}
+# Budgeting rounds: anyone reads; verified residents and co-op members (not the unverified
+# "resident" here, nor staff without a verified email) propose and vote; staff open rounds,
+# moderate, publish results and pay the winners.
+MATRIX |= {
+    ("round-list", "get", "-"): everyone(200),
+    ("round-list", "post", "-"): roles(401, 403, 403, 403, 403, 201),
+    ("round-detail", "get", "-"): everyone(200),
+    ("round-proposals", "get", "-"): everyone(200),
+    ("round-proposals", "post", "-"): roles(401, 403, 201, 201, 201, 403),
+    ("round-ballot", "get", "-"): roles(401, 200, 200, 200, 200, 200),
+    ("round-ballot", "put", "-"): roles(401, 403, 200, 200, 200, 403),
+    ("round-results", "get", "-"): everyone(200),
+    ("round-publish", "post", "-"): roles(401, 403, 403, 403, 403, 200),
+    ("proposal-moderate", "post", "-"): roles(401, 403, 403, 403, 403, 200),
+    ("proposal-disburse", "post", "-"): roles(401, 403, 403, 403, 403, 201),
+    ("my-proposal-list", "get", "-"): roles(401, 200, 200, 200, 200, 200),
 }
 for _action in ("accept", "decline", "start", "ready", "hand-over", "no-show"):
     MATRIX[(f"job-{_action}", "post", "A")] = roles(401, 404, 200, 200, 404, 200)
@@ -350,11 +378,12 @@ class World:
             for move in JOB_SETUP["hand-over"]:
                 job = move(job=job, by=None)
             side.point_job = job
+        self.budgeting = budgeting_world()
 
     def kwargs(self, name: str, names: set[str], side: Side | None) -> dict:
         if side is None:
             slug = self.capability.slug if name == "capability-detail" else self.category.slug
-            values = {"slug": slug, "sku": self.material.sku}
+            values = {"slug": slug, "sku": self.material.sku, **self.budgeting.kwargs(name)}
             return {key: values[key] for key in names}
         values = {
             "slug": self._slug(name, side),
@@ -443,6 +472,7 @@ class World:
             if side
             else {},
         }
+        bodies |= self.budgeting.bodies()
         return bodies.get(name, {})
 
 

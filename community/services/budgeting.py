@@ -89,7 +89,7 @@ def _phase(round_: Round, *allowed: Phase, doing: str) -> None:
         )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def round_open(
     *,
     title: str,
@@ -138,7 +138,7 @@ def round_open(
     return round_
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def proposal_submit(
     *, round_: Round, by, title: str, description: str, amount: Decimal, carried_out_by: str
 ) -> Proposal:
@@ -166,7 +166,7 @@ def proposal_submit(
     )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def proposal_moderate(*, proposal: Proposal, accept: bool, reason: str, by) -> Proposal:
     """Accept a proposal onto the ballot, or reject it with a reason the proposer reads.
     Possible (and changeable) until voting opens; emails the proposer."""
@@ -190,7 +190,7 @@ def proposal_moderate(*, proposal: Proposal, accept: bool, reason: str, by) -> P
     return proposal
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def ballot_cast(*, round_: Round, by, proposal_ids: list[int]) -> Ballot:
     """Put the account's one ballot in the round: these approvals replace any before.
 
@@ -230,7 +230,7 @@ def ballot_cast(*, round_: Round, by, proposal_ids: list[int]) -> Ballot:
     return ballot
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def round_results_publish(*, round_: Round, by, now: datetime.datetime | None = None) -> Round:
     """Count the ballots and publish which proposals are funded (see the module's rule).
 
@@ -266,7 +266,7 @@ def round_results_publish(*, round_: Round, by, now: datetime.datetime | None = 
     return round_
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def proposal_disburse(*, proposal: Proposal, by, paid_to: str = "") -> Proposal:
     """Pay a funded proposal its amount out of the fund (once), writing the fund's debit
     through `disbursement_record` (which refuses with `fund_too_low` beyond the balance).

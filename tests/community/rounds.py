@@ -83,3 +83,49 @@ def move_to(round_: Round, phase: str) -> Round:
 
 def approvals_of(ballot: Ballot) -> set[int]:
     return set(ballot.approvals.values_list("pk", flat=True))
+
+
+class BudgetingWorld:
+    """Rounds in each phase with money behind them, for the tables that call every route:
+    a round taking proposals (with one waiting for moderation), one in its vote, and one
+    whose results are out with an unpaid winner."""
+
+    def __init__(self):
+        fund("5000.00")
+        self.taking = make_round("proposals", budget="500.00", title="Taking proposals")
+        self.pending = make_proposal(self.taking, "120.00", accepted=False)
+        self.voting = make_round("voting", budget="500.00", title="Voting now")
+        self.on_ballot = make_proposal(self.voting, "200.00")
+        self.closed = make_round("voting", budget="500.00", title="Results out")
+        self.winner = make_proposal(self.closed, "300.00")
+        Ballot.objects.create(round=self.closed, voter=resident()).approvals.add(self.winner)
+        Round.objects.filter(pk=self.closed.pk).update(results_published_at=timezone.now())
+        Proposal.objects.filter(pk=self.winner.pk).update(approvals=1, funded=True)
+
+    def kwargs(self, name: str) -> dict:
+        round_ = {
+            "round-proposals": self.taking,
+            "proposal-moderate": self.taking,
+            "round-ballot": self.voting,
+            "round-publish": self.voting,
+        }.get(name, self.closed)
+        proposal = self.pending if name == "proposal-moderate" else self.winner
+        return {"round_id": round_.pk, "proposal_id": proposal.pk}
+
+    def bodies(self) -> dict:
+        when = dates("proposals")
+        return {
+            "round-list": {"title": "Summer round", "budget": "100.00", **when},
+            "round-proposals": {
+                "title": "Shade trees",
+                "description": "Ten trees on Dalton St.",
+                "amount": "80.00",
+                "carried_out_by": "Westside Growers",
+            },
+            "round-ballot": {"approvals": [self.on_ballot.pk]},
+            "proposal-moderate": {"decision": "accept"},
+        }
+
+
+def budgeting_world() -> BudgetingWorld:
+    return BudgetingWorld()
