@@ -67,9 +67,7 @@ def round_committed(*, now: datetime.datetime | None = None) -> Decimal:
     """What rounds have promised and not yet paid: the whole budget of a round whose
     results are not out, and the unpaid funded proposals of one whose results are."""
     waiting = Round.objects.filter(results_published_at=None).aggregate(total=Sum("budget"))
-    unpaid = Proposal.objects.filter(funded=True, disbursement=None).aggregate(
-        total=Sum("amount")
-    )
+    unpaid = Proposal.objects.filter(funded=True, disbursement=None).aggregate(total=Sum("amount"))
     return to_money((waiting["total"] or 0) + (unpaid["total"] or 0))
 
 
@@ -92,8 +90,10 @@ def proposals_visible(round_: Round, user) -> QuerySet[Proposal]:
 
 
 def proposals_of(user) -> QuerySet[Proposal]:
-    return Proposal.objects.filter(proposer_id=user.pk).select_related("round").order_by(
-        "-created_at", "-pk"
+    return (
+        Proposal.objects.filter(proposer_id=user.pk)
+        .select_related("round")
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -105,7 +105,9 @@ def ballot_of(round_: Round, user) -> Ballot | None:
     """The user's own ballot in the round, with its approvals, or None."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Ballot.objects.filter(round=round_, voter_id=user.pk).prefetch_related("approvals").first()
+    return (
+        Ballot.objects.filter(round=round_, voter_id=user.pk).prefetch_related("approvals").first()
+    )
 
 
 def round_results(round_: Round) -> list[Proposal]:
@@ -129,5 +131,3 @@ def results_emails(round_: Round) -> list[str]:
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     who = users.filter(Q(proposals__round=round_) | Q(ballots__round=round_))
     return sorted(set(who.values_list("email", flat=True)))
-
-

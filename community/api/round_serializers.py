@@ -98,7 +98,9 @@ class BallotSerializer(serializers.Serializer):
 
     cast = serializers.BooleanField(read_only=True)
     approvals = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=500, allow_empty=True
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=500,
+        allow_empty=True,
     )
     total = serializers.DecimalField(**MONEY_FIELD, read_only=True)
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)

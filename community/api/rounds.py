@@ -233,12 +233,8 @@ urlpatterns = [
         name="round-proposals",
     ),
     path("community/rounds/<int:round_id>/ballot/", RoundBallot.as_view(), name="round-ballot"),
-    path(
-        "community/rounds/<int:round_id>/results/", RoundResults.as_view(), name="round-results"
-    ),
-    path(
-        "community/rounds/<int:round_id>/publish/", RoundPublish.as_view(), name="round-publish"
-    ),
+    path("community/rounds/<int:round_id>/results/", RoundResults.as_view(), name="round-results"),
+    path("community/rounds/<int:round_id>/publish/", RoundPublish.as_view(), name="round-publish"),
     path(
         "community/rounds/<int:round_id>/proposals/<int:proposal_id>/moderate/",
         ProposalModerate.as_view(),

@@ -183,9 +183,7 @@ def proposal_moderate(*, proposal: Proposal, accept: bool, reason: str, by) -> P
     proposal.moderation_reason = reason
     proposal.moderated_by = by
     proposal.moderated_at = timezone.now()
-    proposal.save(
-        update_fields=["status", "moderation_reason", "moderated_by", "moderated_at"]
-    )
+    proposal.save(update_fields=["status", "moderation_reason", "moderated_by", "moderated_at"])
     email_proposal_moderated(proposal=proposal)
     return proposal
 

@@ -324,7 +324,9 @@ def test_results_fund_by_approvals_and_skip_what_no_longer_fits():
     lights = make_proposal(round_, "150.00", title="Lights")
     paint = make_proposal(round_, "50.00", title="Paint")
     make_proposal(round_, "10.00", title="Unloved")
-    vote(round_, [beds, library], [beds, lights], [beds, library], [library, lights], [lights, paint])
+    vote(
+        round_, [beds, library], [beds, lights], [beds, library], [library, lights], [lights, paint]
+    )
 
     round_ = round_results_publish(round_=round_, by=staff())
 

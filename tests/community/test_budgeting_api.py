@@ -90,7 +90,9 @@ def test_a_ballot_is_put_and_read_back_by_its_voter(api, voting):
     round_, (beds, benches, _) = voting
     api.as_user(resident())
 
-    put = api.put(rounds_url(round_, "ballot/"), {"approvals": [beds.pk, benches.pk]}, format="json")
+    put = api.put(
+        rounds_url(round_, "ballot/"), {"approvals": [beds.pk, benches.pk]}, format="json"
+    )
     read = api.get(rounds_url(round_, "ballot/"))
 
     assert put.status_code == 200

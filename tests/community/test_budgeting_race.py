@@ -56,7 +56,10 @@ def test_one_account_submitting_two_ballots_at_once_ends_with_one_ballot_of_one_
                 ballot_cast(round_=round_, by=voter, proposal_ids=first)
 
             done, errors = together(
-                [lambda ids=ids: ballot_cast(round_=round_, by=voter, proposal_ids=ids) for ids in sets]
+                [
+                    lambda ids=ids: ballot_cast(round_=round_, by=voter, proposal_ids=ids)
+                    for ids in sets
+                ]
             )
 
             assert errors == []
