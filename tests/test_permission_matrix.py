@@ -32,6 +32,7 @@ from orders.services import job_accept, job_ready, job_start
 from producers.models import Membership
 from producers.permissions import forget_roles
 from producers.tokens import api_token_issue
+from tests.community.rounds import budgeting_world
 from tests.factories import (
     CapabilityFactory,
     CategoryFactory,
@@ -45,7 +46,6 @@ from tests.factories import (
     make_product,
     place,
 )
-from tests.community.rounds import budgeting_world
 from tests.images import jpeg, upload
 
 PASSWORD = "pass-word-123"  # every UserFactory user's

@@ -21,7 +21,7 @@ def test_the_proposal_phase_invites_an_eligible_account_to_propose(client):
     html = page(client, round_)
 
     assert "Propose a project" in html
-    assert 'action="/community/rounds/%d/propose/"' % round_.pk in html
+    assert f'action="/community/rounds/{round_.pk}/propose/"' in html
 
 
 def test_an_unverified_account_is_asked_to_confirm_its_email_first(client):

@@ -13,10 +13,21 @@ from django.db import connection
 from community.budgeting_exceptions import RoundBudgetTooLarge
 from community.budgeting_models import Ballot, Round
 from community.selectors import fund_balance, fund_drift
-from community.services.budgeting import ballot_cast, proposal_disburse, round_open
-from community.services.budgeting import round_results_publish
-from tests.community.rounds import approvals_of, dates, fund, make_proposal, make_round, resident
-from tests.community.rounds import staff
+from community.services.budgeting import (
+    ballot_cast,
+    proposal_disburse,
+    round_open,
+    round_results_publish,
+)
+from tests.community.rounds import (
+    approvals_of,
+    dates,
+    fund,
+    make_proposal,
+    make_round,
+    resident,
+    staff,
+)
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -57,7 +68,9 @@ def test_one_account_submitting_two_ballots_at_once_ends_with_one_ballot_of_one_
 
             done, errors = together(
                 [
-                    lambda ids=ids: ballot_cast(round_=round_, by=voter, proposal_ids=ids)
+                    lambda ids=ids, voter=voter: ballot_cast(
+                        round_=round_, by=voter, proposal_ids=ids
+                    )
                     for ids in sets
                 ]
             )
