@@ -29,3 +29,7 @@ class DisbursementAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "amount", "paid_to", "purpose", "recorded_by"]
     fields = ["created_at", "amount", "paid_to", "purpose", "recorded_by"]
     readonly_fields = fields
+
+
+# Budgeting rounds register their own pages in the back office.
+from community import budgeting_admin  # noqa: E402, F401

@@ -181,3 +181,15 @@ def test_the_rounds_page_invites_to_the_open_rounds(client):
 
     assert "Decide what the fund pays for" in html
     assert "Vote</a>" in html
+
+
+@pytest.mark.parametrize("model", ["round", "proposal"])
+def test_the_back_office_lists_rounds_and_proposals(client, voting, model):
+    round_, (beds, *_) = voting
+    client.force_login(UserFactory(username="ada", is_staff=True, is_superuser=True))
+
+    listing = client.get(f"/admin/community/{model}/")
+    obj = round_ if model == "round" else beds
+    detail = client.get(f"/admin/community/{model}/{obj.pk}/change/")
+
+    assert (listing.status_code, detail.status_code) == (200, 200)
