@@ -14,6 +14,7 @@ funded. A proposal nobody approved is not funded.
 """
 
 import datetime
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -44,6 +45,8 @@ from community.budgeting_models import Ballot, Phase, Proposal, Round
 from community.budgeting_selectors import account_is_eligible, fund_free
 from community.lock_objects import fund_for_update
 from community.services.fund import disbursement_record
+
+logger = logging.getLogger(__name__)
 
 TITLE_MAX, TEXT_MAX, WHO_MAX = 200, 5000, 200
 
@@ -261,6 +264,7 @@ def round_results_publish(*, round_: Round, by, now: datetime.datetime | None = 
     round_.results_published_at = now
     round_.save(update_fields=["voting_close_at", "results_published_at"])
     round_announce.enqueue(round_id=round_.pk, event="results")
+    logger.info("Results of round %s published by %s", round_.pk, getattr(by, "pk", None))
     return round_
 
 

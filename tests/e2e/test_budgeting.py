@@ -83,6 +83,10 @@ def test_sales_fill_the_fund_and_a_round_funds_what_residents_chose(live_server,
         page.get_by_label("Who carries it out").fill(who)
         page.get_by_role("button", name="Send my proposal").click()
         expect(page.get_by_text("your proposal waits for moderation")).to_be_visible()
+    expect(page.locator(".proposal")).to_have_count(2)  # "My proposals": keisha has two
+    check(page)
+    page.goto(f"{base}/community/rounds/")
+    expect(page.get_by_role("link", name="Propose a project")).to_be_visible()
     check(page)
 
     # Staff accept all three.
