@@ -1,9 +1,11 @@
 """Budgeting rounds through their services: every rule holds, and a broken one writes nothing."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from community.budgeting_exceptions import (
     AlreadyDisbursed,
@@ -444,3 +446,15 @@ def test_after_the_results_a_round_keeps_only_its_unpaid_winners_promised(publis
     proposal_disburse(proposal=winner, by=staff())
     assert round_committed() == Decimal("0.00")
     assert fund_free() == Decimal("700.00")
+
+
+def test_the_command_publishes_only_rounds_whose_voting_has_ended():
+    ended = make_round("counting", title="Ended")
+    still_voting = make_round("voting", title="Still voting")
+
+    call_command("publish_round_results", stdout=io.StringIO())
+
+    ended.refresh_from_db()
+    still_voting.refresh_from_db()
+    assert ended.results_published_at is not None
+    assert still_voting.results_published_at is None
