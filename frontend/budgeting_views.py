@@ -107,10 +107,8 @@ def round_ballot(request, pk: int):
     """Save the ballot, or (the "Add up" button, for browsers without scripts) show what
     the ticked proposals come to without saving."""
     round_ = get_object_or_404(Round, pk=pk)
-    try:
-        chosen = {int(value) for value in request.POST.getlist("approvals")}
-    except ValueError:
-        chosen = set()
+    # What is not a whole number names no proposal; the service refuses the rest by name.
+    chosen = {int(v) for v in request.POST.getlist("approvals") if v.isascii() and v.isdigit()}
     if request.POST.get("action") == "add-up":
         return round_detail(request, pk, chosen=chosen)
     try:

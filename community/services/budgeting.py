@@ -49,6 +49,7 @@ from community.services.fund import disbursement_record
 logger = logging.getLogger(__name__)
 
 TITLE_MAX, TEXT_MAX, WHO_MAX = 200, 5000, 200
+MAX_ID = 2**63 - 1
 
 
 def _money(value, field: str) -> Decimal:
@@ -204,8 +205,10 @@ def ballot_cast(*, round_: Round, by, proposal_ids: list[int]) -> Ballot:
     _eligible(by)
     round_ = round_for_share(round_.pk)
     _phase(round_, Phase.VOTING, doing="Voting")
+    # An id no row can have is simply unknown (never sent to the database).
+    storable = [pk for pk in ids if 0 < pk <= MAX_ID]
     proposals = list(
-        Proposal.objects.filter(pk__in=ids, round=round_, status=Proposal.Status.ACCEPTED)
+        Proposal.objects.filter(pk__in=storable, round=round_, status=Proposal.Status.ACCEPTED)
     )
     if len(proposals) != len(ids):
         unknown = sorted(set(ids) - {p.pk for p in proposals})

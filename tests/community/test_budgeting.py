@@ -286,7 +286,7 @@ def test_a_ballot_naming_a_rejected_pending_unknown_or_other_rounds_proposal_is_
     pending = make_proposal(round_, accepted=False)
     elsewhere = make_proposal(make_round("voting"))
 
-    for wrong in (pending.pk, elsewhere.pk, 999_999):
+    for wrong in (pending.pk, elsewhere.pk, 999_999, 2**70, -1):
         with pytest.raises(ProposalNotOnBallot) as refused:
             ballot_cast(round_=round_, by=resident(), proposal_ids=[beds.pk, wrong])
         assert refused.value.extra == {"proposals": [wrong]}

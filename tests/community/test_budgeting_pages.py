@@ -193,3 +193,15 @@ def test_the_back_office_lists_rounds_and_proposals(client, voting, model):
     detail = client.get(f"/admin/community/{model}/{obj.pk}/change/")
 
     assert (listing.status_code, detail.status_code) == (200, 200)
+
+
+def test_a_ballot_naming_nonsense_is_refused_without_an_error_page(client, voting):
+    round_, _ = voting
+    client.force_login(resident())
+
+    response = client.post(
+        f"/community/rounds/{round_.pk}/ballot/", {"approvals": ["abc", str(2**70), "-3"]}
+    )
+
+    assert response.status_code == 409
+    assert not Ballot.objects.exists()
