@@ -205,3 +205,19 @@ def test_a_ballot_naming_nonsense_is_refused_without_an_error_page(client, votin
 
     assert response.status_code == 409
     assert not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize("proposals", [3, 12])
+def test_a_round_page_in_its_vote_reads_in_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, proposals
+):
+    round_ = make_round("voting", budget="5000.00")
+    chosen = [make_proposal(round_, "10.00") for _ in range(proposals)]
+    voter = resident()
+    ballot_cast(round_=round_, by=voter, proposal_ids=[p.pk for p in chosen[:2]])
+    client.force_login(voter)
+
+    with django_assert_max_num_queries(9):
+        response = client.get(f"/community/rounds/{round_.pk}/")
+
+    assert response.status_code == 200
