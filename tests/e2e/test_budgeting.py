@@ -3,9 +3,11 @@ residents propose three projects, staff accept them, several accounts vote, staf
 the results and pay the winners, and the round's page shows it all."""
 
 import re
+import time
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from catalog.models import Product
@@ -33,6 +35,15 @@ def no_sideways_scroll(page) -> bool:
 def check(page) -> None:
     assert no_sideways_scroll(page)
     assert_accessible(page)
+
+
+def subjects_to(address: str, *, wait: float = 5.0) -> list[str]:
+    deadline = time.monotonic() + wait
+    while True:
+        sent = [message.subject for message in mail.outbox if address in message.to]
+        if sent or time.monotonic() > deadline:
+            return sent
+        time.sleep(0.1)
 
 
 def sell_boards(network) -> None:
@@ -72,6 +83,7 @@ def test_sales_fill_the_fund_and_a_round_funds_what_residents_chose(live_server,
     expect(page.locator(".round-phase")).to_contain_text("$100.00")
     round_ = Round.objects.get()
     round_url = f"{base}/community/rounds/{round_.pk}/"
+    assert subjects_to("ray@example.org") == ["A budgeting round is open: Westside spring round"]
 
     # Three proposals, from a verified resident and a co-op member.
     for title, amount, who, proposer in PROPOSALS:
@@ -127,6 +139,7 @@ def test_sales_fill_the_fund_and_a_round_funds_what_residents_chose(live_server,
     page.goto(round_url)
     page.get_by_role("button", name="Close voting now and publish the results").click()
     expect(page.locator(".messages")).to_contain_text("The results are out")
+    assert "Results are out: Westside spring round" in subjects_to("dee@example.org")
     rows = page.locator(".results tbody tr")
     expect(rows.nth(0)).to_contain_text("Lights for the garden path")
     expect(rows.nth(0)).to_contain_text("Funded")
