@@ -37,6 +37,7 @@ def api_root(request, format=None):
         "community-fund",
         "community-fund-entries",
         "community-disbursements",
+        "round-list",
     ]
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 
@@ -49,4 +50,6 @@ urlpatterns = [
     path("", include("orders.api.deliveries")),
     path("", include("orders.api.payments")),
     path("", include("community.api.fund")),
+    # Participatory budgeting rounds.
+    path("", include("community.api.rounds")),
 ]

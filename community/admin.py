@@ -133,3 +133,7 @@ class DisbursementAdmin(RecordsThroughServiceAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "title": "Record a disbursement from the fund"}
         return super().add_view(request, form_url, extra_context)
+
+
+# Budgeting rounds register their own pages in the back office.
+from community import budgeting_admin  # noqa: E402, F401

@@ -144,3 +144,9 @@ class Disbursement(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Disbursements are never deleted.")
+
+
+# Participatory budgeting lives in its own module; imported here so Django finds its models.
+from community.budgeting_models import Ballot, Phase, Proposal, Round  # noqa: E402
+
+__all__ = ["Ballot", "Disbursement", "FundEntry", "Phase", "Proposal", "Round"]

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from backend.money import to_money
+from community.budgeting_selectors import rounds_open
 from community.models import Disbursement, FundEntry
-from community.selectors import rounds_open
 from orders.payments.payouts import fund_percent
 from orders.payments.reports import community_wealth, community_wealth_months
 

@@ -59,12 +59,3 @@ def fund_drift() -> list[str]:
 def fund_entries() -> QuerySet[FundEntry]:
     """The ledger, newest first, with the co-op of each sale's share."""
     return FundEntry.objects.select_related("producer").order_by("-created_at", "-id")
-
-
-def rounds_open() -> list:
-    """The participatory budgeting rounds open now, for the community page.
-
-    Empty until the budgeting rounds fill it; the page's include
-    `frontend/community/open_rounds.html` lists whatever this returns.
-    """
-    return []

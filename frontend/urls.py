@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend import account_views, back_in_stock, community_views, views
+from frontend import account_views, back_in_stock, budgeting_views, community_views, views
 from frontend.workbench import members
 
 app_name = "frontend"
@@ -62,4 +62,22 @@ urlpatterns += [
         back_in_stock.back_in_stock,
         name="back_in_stock",
     ),
+    # Participatory budgeting rounds.
+    path("community/rounds/", budgeting_views.round_list, name="round_list"),
+    path("community/rounds/new/", budgeting_views.round_new, name="round_new"),
+    path("community/rounds/<int:pk>/", budgeting_views.round_detail, name="round"),
+    path("community/rounds/<int:pk>/propose/", budgeting_views.round_propose, name="round_propose"),
+    path("community/rounds/<int:pk>/ballot/", budgeting_views.round_ballot, name="round_ballot"),
+    path("community/rounds/<int:pk>/publish/", budgeting_views.round_publish, name="round_publish"),
+    path(
+        "community/rounds/<int:pk>/proposals/<int:proposal_pk>/moderate/",
+        budgeting_views.proposal_moderate,
+        name="proposal_moderate",
+    ),
+    path(
+        "community/rounds/<int:pk>/proposals/<int:proposal_pk>/disburse/",
+        budgeting_views.proposal_disburse,
+        name="proposal_disburse",
+    ),
+    path("community/my-proposals/", budgeting_views.my_proposals, name="my_proposals"),
 ]

@@ -144,6 +144,7 @@ def _serializer_classes():
         "producers.api.serializers",
         "producers.api.tokens",
         "community.api.fund",
+        "community.api.round_serializers",
     ):
         module = importlib.import_module(module_name)
         for _, cls in inspect.getmembers(module, inspect.isclass):

@@ -35,6 +35,7 @@ from catalog.services.stock import stock_receive
 from orders.services import Contact, order_place
 from producers.models import Membership
 from producers.tokens import api_token_issue
+from tests.community.rounds import budgeting_world
 from tests.factories import (
     CategoryFactory,
     FabLabFactory,
@@ -174,6 +175,12 @@ def world(settings, tmp_path):
         "code": {"stock-locations": "shared-rack"},
         "number": {"orders": order.number},
         "membership_id": {"producers": membership.pk},
+    }
+    # Budgeting rounds: a round in its vote and one of its proposals.
+    rounds = budgeting_world()
+    known |= {
+        "round_id": {"community": rounds.voting.pk},
+        "proposal_id": {"community": rounds.on_ballot.pk},
     }
     return tokens, known
 

@@ -34,6 +34,7 @@ from orders.services import job_accept, job_ready, job_start
 from producers.models import Membership
 from producers.permissions import forget_roles
 from producers.tokens import api_token_issue
+from tests.community.rounds import budgeting_world
 from tests.factories import (
     CapabilityFactory,
     CategoryFactory,
@@ -61,6 +62,16 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 SUCCESS = frozenset({200, 201, 204})
 REFUSED = frozenset({401, 403, 404})
 SHARED_OBJECT_ROUTES = {"capability-detail", "category-detail", "material-detail"}
+# Budgeting rounds belong to the whole network, not to a co-op.
+SHARED_OBJECT_ROUTES |= {
+    "round-detail",
+    "round-proposals",
+    "round-ballot",
+    "round-results",
+    "round-publish",
+    "proposal-moderate",
+    "proposal-disburse",
+}
 
 
 @dataclass(frozen=True)
@@ -213,6 +224,23 @@ MATRIX |= {
     ("community-disbursements", "post", "-"): roles(401, 403, 403, 403, 403, 201),
     ("community-fund-adjustments", "post", "-"): roles(401, 403, 403, 403, 403, 201),
 }
+# Budgeting rounds: anyone reads; verified residents and co-op members (not the unverified
+# "resident" here, nor staff without a verified email) propose and vote; staff open rounds,
+# moderate, publish results and pay the winners.
+MATRIX |= {
+    ("round-list", "get", "-"): everyone(200),
+    ("round-list", "post", "-"): roles(401, 403, 403, 403, 403, 201),
+    ("round-detail", "get", "-"): everyone(200),
+    ("round-proposals", "get", "-"): everyone(200),
+    ("round-proposals", "post", "-"): roles(401, 403, 201, 201, 201, 403),
+    ("round-ballot", "get", "-"): roles(401, 200, 200, 200, 200, 200),
+    ("round-ballot", "put", "-"): roles(401, 403, 200, 200, 200, 403),
+    ("round-results", "get", "-"): everyone(200),
+    ("round-publish", "post", "-"): roles(401, 403, 403, 403, 403, 200),
+    ("proposal-moderate", "post", "-"): roles(401, 403, 403, 403, 403, 200),
+    ("proposal-disburse", "post", "-"): roles(401, 403, 403, 403, 403, 201),
+    ("my-proposal-list", "get", "-"): roles(401, 200, 200, 200, 200, 200),
+}
 for _action in ("accept", "decline", "start", "ready", "hand-over", "no-show"):
     MATRIX[(f"job-{_action}", "post", "A")] = roles(401, 404, 200, 200, 404, 200)
     MATRIX[(f"job-{_action}", "post", "B")] = roles(401, 404, 404, 404, 404, 200)
@@ -363,11 +391,12 @@ class World:
             side.point_job = job
         # Something in the community fund, so that staff can pay out of it.
         adjustment_record(amount=Decimal("50.00"), reason="Opening", by=self.users["staff"])
+        self.budgeting = budgeting_world()
 
     def kwargs(self, name: str, names: set[str], side: Side | None) -> dict:
         if side is None:
             slug = self.capability.slug if name == "capability-detail" else self.category.slug
-            values = {"slug": slug, "sku": self.material.sku}
+            values = {"slug": slug, "sku": self.material.sku, **self.budgeting.kwargs(name)}
             return {key: values[key] for key in names}
         values = {
             "slug": self._slug(name, side),
@@ -462,6 +491,7 @@ class World:
             if side
             else {},
         }
+        bodies |= self.budgeting.bodies()
         return bodies.get(name, {})
 
 

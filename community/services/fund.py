@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from backend.money import to_money
+from backend.money import format_money, to_money
+from community.budgeting_selectors import round_committed
 from community.exceptions import FundTooLow
 from community.lock_objects import fund_for_update
 from community.models import Disbursement, FundEntry
@@ -60,8 +61,15 @@ def _required(value: str, field: str) -> str:
 
 
 @transaction.atomic
-def disbursement_record(*, amount: Decimal, paid_to: str, purpose: str, by) -> Disbursement:
-    """Pay money out of the fund, never more than it holds, and write its debit."""
+def disbursement_record(
+    *, amount: Decimal, paid_to: str, purpose: str, by, for_round_winner: bool = False
+) -> Disbursement:
+    """Pay money out of the fund, never more than it holds, and write its debit.
+
+    Money that budgeting rounds have promised (`round_committed`) is not spent on
+    anything else: only a round's winner (`for_round_winner`, from `proposal_disburse`)
+    is paid out of it.
+    """
     amount = _positive(amount)
     paid_to = _required(paid_to, "paid_to")
     purpose = _required(purpose, "purpose")
@@ -69,8 +77,18 @@ def disbursement_record(*, amount: Decimal, paid_to: str, purpose: str, by) -> D
     balance = fund_balance()
     if amount > balance:
         raise FundTooLow(
-            f"The fund holds ${balance:,.2f}; it cannot pay ${amount:,.2f}.",
+            f"The fund holds {format_money(balance)}; it cannot pay {format_money(amount)}.",
             balance=str(balance),
+        )
+    promised = Decimal("0") if for_round_winner else round_committed()
+    if amount > balance - promised:
+        free = max(balance - promised, Decimal("0"))
+        raise FundTooLow(
+            f"The fund holds {format_money(balance)}, of which {format_money(promised)} is "
+            f"promised to budgeting rounds; it can pay at most {format_money(free)} "
+            "for anything else.",
+            balance=str(balance),
+            promised=str(promised),
         )
     disbursement = Disbursement.objects.create(
         amount=amount, paid_to=paid_to, purpose=purpose, recorded_by=by
@@ -98,7 +116,8 @@ def adjustment_record(*, amount: Decimal, reason: str, by) -> FundEntry:
         balance = fund_balance()
         if -amount > balance:
             raise FundTooLow(
-                f"The fund holds ${balance:,.2f}; it cannot go down by ${-amount:,.2f}.",
+                f"The fund holds {format_money(balance)}; "
+                f"it cannot go down by {format_money(-amount)}.",
                 balance=str(balance),
             )
     return FundEntry.objects.create(

@@ -11,6 +11,7 @@ from community.models import Disbursement, FundEntry
 from community.selectors import fund_balance, fund_drift
 from community.services.fund import adjustment_record, disbursement_record
 from orders.models import CounterPayment
+from tests.community.rounds import make_round
 from tests.factories import UserFactory, hand_over, place
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,14 @@ def test_the_reconcile_command_reports_the_balance_when_all_agrees(fund_of_twelv
     call_command("reconcile_fund")
 
     assert "The ledger agrees. Balance: $12.00" in capsys.readouterr().out
+
+
+def test_a_disbursement_cannot_spend_what_a_budgeting_round_has_promised(
+    fund_of_twelve, treasurer
+):
+    make_round(budget="10.00")
+
+    with pytest.raises(FundTooLow, match="promised to budgeting rounds"):
+        pay(treasurer, "2.01")
+
+    assert pay(treasurer, "2.00").amount == Decimal("2.00")

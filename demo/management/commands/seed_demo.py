@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo.budgeting import seed_budgeting
 from demo.bulk import seed_bulk_products
 from demo.catalog import seed_products
 from demo.fund import seed_fund
@@ -67,6 +68,8 @@ class Command(BaseCommand):
         self.stdout.write("Demo network: the community fund and what it paid for…")
         with transaction.atomic():
             seed_fund(by=users["admin"])
+        self.stdout.write("Demo network: a budgeting round in its vote…")
+        seed_budgeting(users)
         bulk = 0
         if products:
             self.stdout.write(f"Bulk catalog: the network grows to {BULK_PRODUCERS} producers…")
