@@ -285,3 +285,28 @@ def test_close_titles_are_found_through_the_trigram_index(coop):
 @sqlite_only
 def test_sqlite_offers_no_suggestion(demo_goods):
     assert search_suggestion(Product.objects.published(), "stoool") is None
+
+
+# --- The API's list carries the suggestion ----------------------------------------------
+
+
+@postgres_only
+def test_the_api_suggests_a_close_spelling_when_a_search_finds_nothing(api, demo_goods):
+    body = api.get("/api/v1/products/", {"q": "stoool"}).json()
+
+    assert body["count"] == 0
+    assert body["suggestion"] == "stool"
+
+
+def test_the_api_suggests_nothing_when_a_search_finds_goods(api, demo_goods):
+    body = api.get("/api/v1/products/", {"q": "stools"}).json()
+
+    assert body["count"] == 1
+    assert body["suggestion"] is None
+
+
+def test_the_schema_documents_the_suggestion(api):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+
+    listed = schema["components"]["schemas"]["PaginatedProductList"]["properties"]
+    assert listed["suggestion"]["nullable"] is True
