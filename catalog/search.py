@@ -7,20 +7,20 @@ description, category and co-op names, kept by `catalog.services.products`).
 - PostgreSQL: a stored `tsvector` column under a GIN index (migration 0005),
   English stemming, the `websearch` syntax ("quoted phrases", `-word`, `or`).
 - SQLite: an FTS5 index (`catalog_product_fts`, porter stemmer over unicode61
-  words, migration 0009) ranked by bm25. Triggers on the product table keep it in
-  step with every write (services, the admin, bulk writes, fixtures), in the same
-  transaction. `fts_match` reads the query as `websearch` does and quotes every
-  word, so no input reaches FTS5 as syntax.
+  words, migration `product_search_fts_sqlite`) ranked by bm25. Triggers on the
+  product table keep it in step with every write (services, the admin, bulk
+  writes, fixtures), in the same transaction. `fts_match` reads the query as
+  `websearch` does and quotes every word, so no input reaches FTS5 as syntax.
 
 Both match whole words only, so both databases answer a search alike (a prefix
 match, "wal" for walnut, would need a different query syntax on PostgreSQL, and
 the storefront searches when a word is submitted, not at every keystroke).
 
 Close spellings ("Did you mean stool?") come from `pg_trgm` on PostgreSQL only:
-the trigram index on titles (migration 0010) finds the products whose title or
-category is near each word, and the nearest of their words replaces it. SQLite
-offers no suggestion: without a trigram index, finding one means reading every
-title, and the empty result still offers the categories.
+the trigram index on titles (migration `product_title_trigrams`) finds the
+products whose title or category is near each word, and the nearest of their
+words replaces it. SQLite offers no suggestion: without a trigram index, finding
+one means reading every title, and the empty result still offers the categories.
 """
 
 import difflib
@@ -55,8 +55,8 @@ WORD = re.compile(r"[^\W_]+")
 TERM = re.compile(r'(-)?(?:"([^"]*)"?|([^\s"]+))')
 
 FTS_TABLE = "catalog_product_fts"
-# As migration 0009 creates them. A test compares them with the database, so a
-# migration that changes the index must change these too.
+# As migration `product_search_fts_sqlite` creates them. A test compares them with the
+# database, so a migration that changes the index must change these too.
 SQLITE_TRIGGERS = {
     "catalog_product_fts_insert": (
         "CREATE TRIGGER catalog_product_fts_insert AFTER INSERT ON catalog_product BEGIN "
@@ -271,7 +271,7 @@ def repair_sqlite_index(*, using: str = DEFAULT_DB_ALIAS) -> bool:
 
     Altering a table on SQLite makes Django copy it into a new table and drop the
     old one, triggers and all; rows written meanwhile never reached the index.
-    Nothing to do on PostgreSQL, or before migration 0009 created the index.
+    Nothing to do on PostgreSQL, or before `product_search_fts_sqlite` created the index.
     """
     connection = connections[using]
     if connection.vendor != "sqlite":
