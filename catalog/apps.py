@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class CatalogConfig(AppConfig):
@@ -15,6 +15,7 @@ class CatalogConfig(AppConfig):
             ProductImage,
             StockBalance,
         )
+        from catalog.search import repair_after_migrate
         from producers.models import Producer
 
         # Cache bookkeeping only, no business rules: whatever writes these rows
@@ -26,3 +27,5 @@ class CatalogConfig(AppConfig):
             post_delete.connect(forget_lists, sender=model, dispatch_uid=uid)
         for through in (Producer.capabilities.through, Product.required_capabilities.through):
             m2m_changed.connect(forget_lists, sender=through, dispatch_uid=f"forget-{through}")
+        # Altering the product table on SQLite drops the triggers of its search index.
+        post_migrate.connect(repair_after_migrate, sender=self, dispatch_uid="repair-search")

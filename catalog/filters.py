@@ -1,10 +1,11 @@
 """Product filters shared by the API and the storefront."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from catalog.models import Product
-from catalog.selectors import PRODUCT_ORDERINGS, product_search
+from catalog.search import product_search
+from catalog.selectors import PRODUCT_ORDERINGS
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -32,6 +33,12 @@ class ProductFilter(django_filters.FilterSet):
     def filter_in_stock(self, queryset, name, value):
         in_stock = Q(fulfilment=Product.Fulfilment.STOCK, stock_available__gt=0)
         return queryset.filter(in_stock) if value else queryset.exclude(in_stock)
+
+    def unsearched(self) -> QuerySet[Product]:
+        """The products every filter but the search leaves (where a suggestion must find some)."""
+        data = self.data.copy()
+        data.pop("q", None)
+        return type(self)(data, queryset=self.queryset).qs
 
     def search(self, queryset, name, value):
         return product_search(queryset, value)

@@ -4,14 +4,12 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    Count,
     DecimalField,
     Exists,
-    Expression,
     ExpressionWrapper,
     F,
     Func,
@@ -31,6 +29,7 @@ from catalog.caching import cached
 from catalog.models import (
     WIDE_QTY,
     BillOfMaterialsLine,
+    Category,
     Material,
     Product,
     ProductImage,
@@ -309,35 +308,6 @@ def public_product(slug: str) -> Product | None:
     return cached(("product", slug), load)
 
 
-class _StoredSearchVector(Expression):
-    """The product's `search_vector` column, which only PostgreSQL has (migration 0005)."""
-
-    output_field = SearchVectorField()
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name(compiler.query.get_initial_alias())
-        return f"{table}.{connection.ops.quote_name('search_vector')}", []
-
-
-def product_search(products: QuerySet[Product], query: str) -> QuerySet[Product]:
-    """Full-text search, ranked, on PostgreSQL (GIN index); every word must match on SQLite."""
-    query = query.strip()
-    if not query:
-        return products
-    if connection.vendor == "postgresql":
-        search_query = SearchQuery(query, config="english", search_type="websearch")
-        vector = _StoredSearchVector()
-        return (
-            products.annotate(search=vector)
-            .filter(search=search_query)
-            .annotate(rank=SearchRank(vector, search_query))
-            .order_by("-rank", "-created_at", "-id")
-        )
-    for word in query.split()[:10]:
-        products = products.filter(search_text__icontains=word)
-    return products
-
-
 def with_availability(products: list[Product]) -> list[Product]:
     """Say for each made-to-order product whether it can be made now.
 
@@ -443,3 +413,12 @@ def makers_of(product: Product) -> list[Producer]:
         return list(Producer.objects.filter(pk__in=capable).order_by("name"))
 
     return cached(("makers", product.pk), load)
+
+
+# --- Where to look when a search finds nothing ------------------------------------------
+
+
+def categories_with_goods() -> QuerySet[Category]:
+    """Categories holding published goods, each with their number (`count`), in shelf order."""
+    published = Q(products__status=Product.Status.PUBLISHED)
+    return Category.objects.annotate(count=Count("products", filter=published)).filter(count__gt=0)

@@ -21,6 +21,7 @@ from catalog.caching import CachedCountPaginator, cached
 from catalog.exceptions import InsufficientStock
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product
+from catalog.search import search_suggestion
 from frontend import checkout_limit, money_split, order_words
 from frontend.back_in_stock import BackInStockForm, initial_email
 from frontend.cart import Cart
@@ -110,6 +111,8 @@ def _catalog(params) -> tuple[str, str, str]:
         "active_filters": active_filters,
     }
     results = {"page": page, "products": page.object_list, "query": query.urlencode()}
+    if not page.paginator.count:
+        results.update(_nothing_found(params, filters))
     news = {"count": page.paginator.count, "active_filters": active_filters}
     return (
         render_to_string("frontend/product_list.html#filters", form),
@@ -126,6 +129,25 @@ def _active_filters(params) -> int:
         bool(params.get(key)) for key in ("category", "producer", "fulfilment", "in_stock")
     )
     return price + chosen
+
+
+def _nothing_found(params, filters: ProductFilter) -> dict:
+    """What an empty list offers: the search said back, a close spelling, the categories."""
+    typed = filters.form.cleaned_data.get("q") or ""
+    suggestion = search_suggestion(filters.unsearched(), typed) if typed.strip() else None
+    again, cleared = params.copy(), params.copy()
+    again.pop("page", None)
+    cleared.pop("page", None)
+    cleared.pop("q", None)
+    if suggestion:
+        again["q"] = suggestion
+    return {
+        "searched": typed.strip(),
+        "suggestion": suggestion,
+        "suggestion_query": again.urlencode(),
+        "cleared_query": cleared.urlencode(),
+        "categories": list(catalog_selectors.categories_with_goods()),
+    }
 
 
 def _filter_choices() -> tuple[list[Category], list[Producer]]:

@@ -20,6 +20,7 @@ from catalog.api.serializers import StockBalanceSerializer, StockMovementSeriali
 from catalog.caching import cached, product_count
 from catalog.filters import ProductFilter
 from catalog.models import BillOfMaterialsLine, Category, Product, StockBalance, StockMovement
+from catalog.search import search_suggestion
 from catalog.services import products as services
 from catalog.services.product_status import product_create_by_member, product_update_by_member
 from producers.models import Producer
@@ -40,10 +41,21 @@ class ProductStockSerializer(serializers.Serializer):
 
 
 class ProductPagination(KeysetPagination):
-    """Keyset links, and totals cached until the catalog changes."""
+    """Keyset links, totals cached until the catalog changes, and a search's close spelling."""
 
     def count_rows(self, queryset):
         return product_count(queryset)
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["suggestion"] = {
+            "type": "string",
+            "nullable": True,
+            "example": "stool",
+            "description": "When a search (`q`) finds nothing: a close spelling that finds "
+            "something with the same filters (PostgreSQL only), else null.",
+        }
+        return paginated
 
 
 # A query with any other parameter is answered fresh and not stored: made-up
@@ -82,7 +94,14 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def _list(self) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         selectors.with_availability(page)
-        return self.get_paginated_response(ProductSerializer(page, many=True).data)
+        response = self.get_paginated_response(ProductSerializer(page, many=True).data)
+        response.data["suggestion"] = None if self.paginator.count else self._suggestion()
+        return response
+
+    def _suggestion(self) -> str | None:
+        filters = ProductFilter(self.request.query_params, queryset=self.get_queryset())
+        typed = (filters.form.cleaned_data.get("q") or "") if filters.is_valid() else ""
+        return search_suggestion(filters.unsearched(), typed) if typed.strip() else None
 
     def _list_data(self) -> dict:
         return dict(self._list().data)

@@ -111,7 +111,6 @@ def test_the_last_page_has_no_next_link(api, seven_products):
     assert last["count"] == 7
 
 
-@pytest.mark.postgres  # SQLite's search matches words without ranking them
 def test_a_ranked_search_pages_by_number(api, seven_products):
     body = api.get("/api/v1/products/?q=stool&page_size=2").json()
 
@@ -167,7 +166,6 @@ def test_the_last_page_can_be_asked_for_by_name(api, seven_products):
     assert slugs(last) == ["stool-0"]
 
 
-@pytest.mark.postgres  # SQLite's search matches words without ranking them
 def test_a_cursor_with_a_ranked_search_is_a_field_error(api, seven_products):
     cursor = api.get("/api/v1/products/?page_size=2").json()["next"].split("cursor=")[1]
 

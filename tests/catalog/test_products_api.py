@@ -10,7 +10,7 @@ from catalog import selectors
 from catalog.api.product_serializers import ProductSerializer
 from catalog.exceptions import InsufficientStock
 from catalog.models import BillOfMaterialsLine, Product, StockBalance
-from catalog.selectors import product_search
+from catalog.search import product_search
 from catalog.services.products import finished_goods_location, product_stock_receive
 from catalog.services.stock import StockLine, stock_receive, stock_reserve
 from tests.factories import (
@@ -142,7 +142,6 @@ def test_an_unknown_ordering_is_a_field_error(api):
     assert "ordering" in response.json()["errors"]
 
 
-@pytest.mark.postgres
 def test_search_ranks_the_better_match_first(api, coop):
     make_product(
         producer=coop, title="Garden bench", description="Seats two; pairs with a planter."

@@ -155,9 +155,7 @@ def test_the_reconcile_command_reports_the_balance_when_all_agrees(fund_of_twelv
     assert "The ledger agrees. Balance: $12.00" in capsys.readouterr().out
 
 
-def test_a_disbursement_cannot_spend_what_a_budgeting_round_has_promised(
-    fund_of_twelve, treasurer
-):
+def test_a_disbursement_cannot_spend_what_a_budgeting_round_has_promised(fund_of_twelve, treasurer):
     make_round(budget="10.00")
 
     with pytest.raises(FundTooLow, match="promised to budgeting rounds"):

@@ -24,7 +24,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from catalog.models import Product, StockBalance  # noqa: E402
-from catalog.selectors import product_list, product_search  # noqa: E402
+from catalog.search import product_search  # noqa: E402
+from catalog.selectors import product_list  # noqa: E402
 from catalog.services.products import finished_goods_location, product_stock_count  # noqa: E402
 from orders.models import Order, WebhookDelivery  # noqa: E402
 from producers.models import Producer  # noqa: E402
