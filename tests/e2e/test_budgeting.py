@@ -167,3 +167,13 @@ def test_sales_fill_the_fund_and_a_round_funds_what_residents_chose(live_server,
     for voter in ballots:
         expect(page.locator("main")).not_to_contain_text(voter)
     check(page)
+
+    # The public community page shows it all: the balance, the sales, both payments.
+    page.goto(f"{base}/community/")
+    expect(page.locator("#fund-balance")).to_have_text("$40.00")
+    expect(page.locator("main")).to_contain_text("$2,600.00")  # four sales of $650.00
+    payments = page.locator(".community-disbursements")
+    expect(payments).to_contain_text("$60.00 to Westside Growers")
+    expect(payments).to_contain_text("Westside spring round: Shade trees on Dalton St")
+    expect(payments).to_contain_text("$30.00 to Common Thread Sewing")
+    check(page)
