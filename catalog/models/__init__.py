@@ -1,5 +1,14 @@
 """The catalog's models: the stock ledger (`stock`) and the goods (`products`)."""
 
+from catalog.models.options import (
+    MAX_PERSONAL_TEXT,
+    MAX_PRICE_DELTA,
+    OptionValue,
+    PersonalisationField,
+    ProductOption,
+    Variant,
+    variant_key,
+)
 from catalog.models.products import (
     BillOfMaterialsLine,
     Category,
@@ -25,6 +34,13 @@ from catalog.models.stock import (
 )
 
 __all__ = [
+    "MAX_PERSONAL_TEXT",
+    "MAX_PRICE_DELTA",
+    "OptionValue",
+    "PersonalisationField",
+    "ProductOption",
+    "Variant",
+    "variant_key",
     "DEFAULT_MAX_ON_HAND",
     "MOST_ON_A_SHELF",
     "QUANTITY",
