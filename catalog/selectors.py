@@ -293,7 +293,9 @@ def sees_public_catalog(user) -> bool:
 
 
 def product_detail(*, user) -> QuerySet[Product]:
-    return product_list(user=user).prefetch_related("images", "required_capabilities")
+    return product_list(user=user).prefetch_related(
+        "images", "required_capabilities", "options__values", "personal_fields"
+    )
 
 
 def public_product(slug: str) -> Product | None:

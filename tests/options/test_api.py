@@ -125,3 +125,24 @@ def test_the_webhook_payload_and_the_emails_carry_the_size_and_the_text(api):
         assert "Name to embroider: <b>Ada</b>" in email.body_text
         assert "&lt;b&gt;Ada&lt;/b&gt;" in email.body_html
         assert "<b>Ada</b>" not in email.body_html
+
+
+def test_the_product_api_lists_its_options_and_personal_texts(api):
+    shirt = make_sized_product(sizes={"M": 1, "XL": 1}, deltas={"XL": "2.00"})
+    tote = make_personal_product(max_length=30)
+
+    shirt_json = api.get(f"/api/v1/products/{shirt.slug}/").json()
+    tote_json = api.get(f"/api/v1/products/{tote.slug}/").json()
+
+    assert shirt_json["options"] == [
+        {
+            "name": "Size",
+            "values": [
+                {"label": "M", "price_delta": "0.00"},
+                {"label": "XL", "price_delta": "2.00"},
+            ],
+        }
+    ]
+    assert tote_json["personalisation"] == [
+        {"label": "Name to embroider", "max_length": 30, "required": True}
+    ]
