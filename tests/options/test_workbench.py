@@ -111,3 +111,14 @@ def test_value_lines_read_labels_and_signed_price_differences():
         ("Kids", Decimal("-1.50")),
         ("2-pack", Decimal("0")),
     ]
+
+
+def test_the_goods_page_adds_up_the_sizes_and_sends_counts_to_the_options_page(
+    as_manager, woodshop
+):
+    make_sized_product(sizes={"M": 2, "L": 3}, producer=woodshop, title="T-shirt")
+
+    page = as_manager.get(f"/workbench/co-ops/{woodshop.slug}/goods/").content.decode()
+
+    assert "T-shirt: 5 free" in page
+    assert "Counted by size or colour" in page
