@@ -61,23 +61,17 @@ class OrderLineInputSerializer(serializers.Serializer):
         '`{"Name to embroider": "Ada"}`. Plain text: no control characters.',
     )
 
-    def to_internal_value(self, data):
-        # A price is never taken from a client: say so rather than silently ignore it.
-        forged = (
-            sorted(set(data) & {"unit_price", "price", "price_delta"})
-            if isinstance(data, dict)
-            else []
-        )
-        if forged:
-            raise serializers.ValidationError(
-                {name: ["Prices are set by the shop: leave this out."] for name in forged}
-            )
-        attrs = super().to_internal_value(data)
-        if len(attrs["options"]) > MAX_OPTIONS:
-            raise serializers.ValidationError({"options": [f"At most {MAX_OPTIONS} options."]})
-        if len(attrs["personalisation"]) > MAX_FIELDS:
-            raise serializers.ValidationError({"personalisation": [f"At most {MAX_FIELDS} texts."]})
-        return attrs
+    # A price is never read from the body: unknown fields are ignored, as everywhere.
+
+    def validate_options(self, value: dict) -> dict:
+        if len(value) > MAX_OPTIONS:
+            raise serializers.ValidationError(f"At most {MAX_OPTIONS} options.")
+        return value
+
+    def validate_personalisation(self, value: dict) -> dict:
+        if len(value) > MAX_FIELDS:
+            raise serializers.ValidationError(f"At most {MAX_FIELDS} texts.")
+        return value
 
 
 class ChosenOptionSerializer(serializers.Serializer):

@@ -61,18 +61,17 @@ def test_a_sold_out_size_is_a_409_with_its_code(api):
     assert Order.objects.count() == 0
 
 
-def test_a_forged_unit_price_is_a_400_and_nothing_is_reserved(api):
-    shirt = make_sized_product(sizes={"M": 2})
+def test_a_price_sent_with_a_size_is_ignored_and_the_catalog_prices_the_line(api):
+    shirt = make_sized_product(sizes={"XL": 2}, deltas={"XL": "2.00"}, price="22.00")
 
     response = api.post(
         "/api/v1/orders/",
-        body((shirt, 1, {"options": {"Size": "M"}, "unit_price": "0.01"})),
+        body((shirt, 1, {"options": {"Size": "XL"}, "unit_price": "0.01", "price_delta": "-21"})),
         format="json",
     )
 
-    assert response.status_code == 400
-    assert "unit_price" in str(response.json())
-    assert free(shirt, "M") == 2
+    assert response.status_code == 201
+    assert response.json()["lines"][0]["unit_price"] == "24.00"
 
 
 def test_a_size_the_product_does_not_have_is_a_400_naming_it(api):
