@@ -116,23 +116,31 @@ def _filter_choices() -> tuple[list[Category], list[Producer]]:
 
 
 def product_detail(request, slug):
+    return _product_page(request, _shown_product(request, slug))
+
+
+def _shown_product(request, slug) -> Product:
+    """The product as its page shows it, availability included."""
     if catalog_selectors.sees_public_catalog(request.user):
         product = catalog_selectors.public_product(slug)
         if product is None:
             raise Http404("No such product.")
-    else:  # a member may look at their own drafts
-        product = get_object_or_404(
-            catalog_selectors.product_detail(user=request.user).filter(
-                status__in=[Product.Status.PUBLISHED, Product.Status.DRAFT, Product.Status.PAUSED]
-            ),
-            slug=slug,
-        )
-        catalog_selectors.with_availability([product])
-    return _product_page(request, product)
+        return product
+    # A member may look at their own drafts.
+    product = get_object_or_404(
+        catalog_selectors.product_detail(user=request.user).filter(
+            status__in=[Product.Status.PUBLISHED, Product.Status.DRAFT, Product.Status.PAUSED]
+        ),
+        slug=slug,
+    )
+    catalog_selectors.with_availability([product])
+    return product
 
 
 def _product_page(request, product, *, chosen=None, errors=None, status=200):
     """The product page; after a refused add to cart, with what was picked and why not."""
+    if errors:
+        product = _shown_product(request, product.slug)
     chooser = product_choices.product_chooser(product)
     return render(
         request,

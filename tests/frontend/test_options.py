@@ -81,8 +81,10 @@ def test_checking_out_a_size_reserves_that_size(client, shirt):
 def test_a_sold_out_size_is_refused_on_the_page_and_the_cart_stays_empty(client, shirt):
     response = client.post(f"/cart/add/{shirt.slug}/", {"quantity": 1, field(shirt, "option"): "S"})
 
+    page = response.content.decode()
     assert response.status_code == 409
-    assert "T-shirt (Size: S) is sold out" in response.content.decode()
+    assert "T-shirt (Size: S) is sold out" in page
+    assert "4 in stock" in page  # the page as it always looks, availability included
     assert not client.session.get("cart")
 
 
