@@ -141,7 +141,13 @@ def _product_page(request, product, *, chosen=None, errors=None, status=200):
     """The product page; after a refused add to cart, with what was picked and why not."""
     if errors:
         product = _shown_product(request, product.slug)
-    chooser = product_choices.product_chooser(product)
+    if catalog_selectors.sees_public_catalog(request.user):
+        # Kept with the product until the catalog (or its stock) changes, as the product is.
+        chooser = cached(
+            ("chooser", product.slug), lambda: product_choices.product_chooser(product)
+        )
+    else:
+        chooser = product_choices.product_chooser(product)
     return render(
         request,
         "frontend/product_detail.html",

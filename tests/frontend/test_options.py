@@ -5,8 +5,9 @@ import re
 import pytest
 
 from catalog.models import StockBalance
+from catalog.services.options import Chosen
 from orders.models import Order
-from tests.factories import make_personal_product, make_sized_product, size_variant
+from tests.factories import make_personal_product, make_sized_product, place, size_variant
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,11 @@ def test_markup_in_personal_text_is_shown_as_text_in_the_cart_and_on_the_order(c
     for page in (cart, order_page):
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
         assert '<script>alert("x")' not in page
+
+
+def test_a_size_sold_since_the_page_was_cached_shows_as_sold_out(client, shirt):
+    client.get(f"/products/{shirt.slug}/")
+
+    place((shirt, 2, Chosen(options={"Size": "M"})))
+
+    assert "M — sold out" in client.get(f"/products/{shirt.slug}/").content.decode()
