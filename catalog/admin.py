@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from backend.admin import ReadOnlyAdmin
+from catalog import admin_options  # noqa: F401  (registers the options admins)
 from catalog.admin_images import ProductImageInline
 from catalog.models import (
     BackInStockRequest,

@@ -247,12 +247,14 @@ def product_list(*, user) -> QuerySet[Product]:
     `with_availability`.
     """
     first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id")
+    # The product's own count plus, for goods with options, every combination's count.
     stock = (
-        StockBalance.objects.filter(material_id=OuterRef("stock_item_id"))
+        StockBalance.objects.filter(
+            Q(material_id=OuterRef("stock_item_id"))
+            | Q(material__variant__product_id=OuterRef("pk"), material__variant__active=True)
+        )
         .order_by()
-        .values("material_id")
-        .annotate(total=Sum(F("on_hand") - F("reserved"), output_field=WIDE_QTY))
-        .values("total")[:1]
+        .values(total=Func(F("on_hand") - F("reserved"), function="SUM", output_field=WIDE_QTY))
     )
     return (
         Product.objects.visible_to(user)
@@ -290,7 +292,9 @@ def sees_public_catalog(user) -> bool:
 
 
 def product_detail(*, user) -> QuerySet[Product]:
-    return product_list(user=user).prefetch_related("images", "required_capabilities")
+    return product_list(user=user).prefetch_related(
+        "images", "required_capabilities", "options__values", "personal_fields"
+    )
 
 
 def public_product(slug: str) -> Product | None:

@@ -1,6 +1,7 @@
 """A few orders in different states, so the job board and order pages have something to show."""
 
 from catalog.models import Product
+from catalog.services.options import Chosen
 from orders import services
 from orders.models import Order
 
@@ -18,7 +19,7 @@ def seed_orders(*, resident, co_op_people: dict[str, object]) -> int:
         return services.order_place(
             customer=customer,
             contact=contact,
-            lines=[(products[title], qty) for title, qty in lines],
+            lines=[(products[title], qty, *chosen) for title, qty, *chosen in lines],
             fulfilment=kwargs.pop("fulfilment", "pickup"),
             payment_method="pay_at_pickup",
             **kwargs,
@@ -43,7 +44,7 @@ def seed_orders(*, resident, co_op_people: dict[str, object]) -> int:
         ),
         place([("Laser-cut jigsaw puzzle", 2)]),
         place(
-            [("Jackson Made T-shirt", 3)],
+            [("Jackson Made T-shirt", 3, Chosen(options={"Size": "L"}))],
             customer=None,
             contact=services.Contact(name="Darius Cole", email="darius@example.org"),
         ),

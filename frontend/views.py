@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,10 +22,12 @@ from catalog.caching import CachedCountPaginator, cached
 from catalog.exceptions import InsufficientStock
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product
+from catalog.option_selectors import variants_available
 from catalog.search import search_suggestion
-from frontend import checkout_limit, money_split, order_words
+from catalog.services.options import CHOICE_PREFETCH, choice_resolve
+from frontend import checkout_limit, money_split, order_words, product_choices
 from frontend.back_in_stock import BackInStockForm, initial_email
-from frontend.cart import Cart
+from frontend.cart import Cart, line_key
 from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm
 from orders import selectors as order_selectors
 from orders.exceptions import (
@@ -155,23 +158,50 @@ def _filter_choices() -> tuple[list[Category], list[Producer]]:
 
 
 def product_detail(request, slug):
+    return _product_page(request, _shown_product(request, slug))
+
+
+def _shown_product(request, slug) -> Product:
+    """The product as its page shows it, availability included."""
     if catalog_selectors.sees_public_catalog(request.user):
         product = catalog_selectors.public_product(slug)
         if product is None:
             raise Http404("No such product.")
-    else:  # a member may look at their own drafts
-        product = get_object_or_404(
-            catalog_selectors.product_detail(user=request.user).filter(
-                status__in=[Product.Status.PUBLISHED, Product.Status.DRAFT, Product.Status.PAUSED]
-            ),
-            slug=slug,
+        return product
+    # A member may look at their own drafts.
+    product = get_object_or_404(
+        catalog_selectors.product_detail(user=request.user).filter(
+            status__in=[Product.Status.PUBLISHED, Product.Status.DRAFT, Product.Status.PAUSED]
+        ),
+        slug=slug,
+    )
+    catalog_selectors.with_availability([product])
+    return product
+
+
+def _product_page(request, product, *, chosen=None, errors=None, status=200):
+    """The product page; after a refused add to cart, with what was picked and why not."""
+    if errors:
+        product = _shown_product(request, product.slug)
+    if catalog_selectors.sees_public_catalog(request.user):
+        # Kept with the product until the catalog (or its stock) changes, as the product is.
+        chooser = cached(
+            ("chooser", product.slug), lambda: product_choices.product_chooser(product)
         )
-        catalog_selectors.with_availability([product])
+    else:
+        chooser = product_choices.product_chooser(product)
     return render(
         request,
         "frontend/product_detail.html",
-        {"product": product, "form": AddToCartForm(), "bom": product.bom_lines.all()}
+        {
+            "product": product,
+            "form": AddToCartForm(),
+            "bom": product.bom_lines.all(),
+            "chooser": product_choices.chooser_rows(chooser, chosen) if chooser else None,
+            "choice_errors": errors or {},
+        }
         | _honest_product_context(request, product),
+        status=status,
     )
 
 
@@ -218,34 +248,57 @@ def producer_detail(request, slug):
 
 
 def _cart_rows(request, cart: Cart) -> tuple[list[dict], list[str]]:
-    """The cart's products as they are now, with warnings where stock falls short."""
+    """The cart's lines as they are now (prices, choices, stock), with warnings where stock
+    falls short or a choice is no longer offered."""
+    slugs = {cart.slug_of(key) for key in cart.lines}
     products = catalog_selectors.product_list(user=request.user).filter(
-        slug__in=list(cart.lines), status=Product.Status.PUBLISHED
+        slug__in=slugs, status=Product.Status.PUBLISHED
     )
+    products = products.prefetch_related(*CHOICE_PREFETCH)
     products = {p.slug: p for p in catalog_selectors.with_availability(list(products))}
     rows, warnings = [], []
-    for slug, quantity in cart.lines.items():
-        product = products.get(slug)
+    for key, quantity in list(cart.lines.items()):
+        product = products.get(cart.slug_of(key))
         if product is None:
             warnings.append("Something in your cart is no longer for sale and was taken out.")
-            cart.remove(slug)
+            cart.remove(key)
             continue
-        available = None if product.made_to_order else product.stock_available
-        if available is not None and quantity > available:
-            warnings.append(
-                f"Only {format_quantity(available)} of {product.title} left: "
-                "lower the quantity or remove it."
-                if available > 0
-                else f"{product.title} is sold out: remove it to check out."
-            )
+        chosen = cart.chosen_of(key)
+        try:
+            choice = choice_resolve(product=product, chosen=product_choices.as_chosen(chosen))
+        except ValidationError:
+            warnings.append(f"{product.title} has new choices: choose again on its page.")
+            cart.remove(key)
+            continue
         rows.append(
             {
+                "key": key,
                 "product": product,
                 "quantity": quantity,
-                "total": to_money(product.price * quantity),
-                "short": available is not None and quantity > available,
+                "chosen": product_choices.as_chosen(chosen),
+                "variant": choice.variant,
+                "options": choice.options_snapshot(),
+                "personalisation": choice.personalisation_snapshot(),
+                "unit_price": product.price + choice.price_delta,
+                "total": to_money((product.price + choice.price_delta) * quantity),
             }
         )
+    free = variants_available([row["variant"].pk for row in rows if row["variant"]])
+    for row in rows:
+        product, variant, quantity = row["product"], row["variant"], row["quantity"]
+        if product.made_to_order:
+            available = None
+        else:
+            available = free.get(variant.pk, 0) if variant else product.stock_available
+        name = f"{product.title} ({variant.label})" if variant else product.title
+        if available is not None and quantity > available:
+            warnings.append(
+                f"Only {format_quantity(available)} of {name} left: "
+                "lower the quantity or remove it."
+                if available > 0
+                else f"{name} is sold out: remove it to check out."
+            )
+        row["short"] = available is not None and quantity > available
     return rows, warnings
 
 
@@ -268,21 +321,51 @@ def _money_context(rows: list[dict]) -> dict:
 @require_POST
 def cart_add(request, slug):
     product = get_object_or_404(
-        catalog_selectors.product_list(user=AnonymousUser()).filter(
-            status=Product.Status.PUBLISHED
-        ),
+        catalog_selectors.product_list(user=AnonymousUser())
+        .filter(status=Product.Status.PUBLISHED)
+        .prefetch_related(*CHOICE_PREFETCH),
         slug=slug,
     )
     if _sold_out(product):
         messages.error(request, f"{product.title} is sold out: {SOLD_OUT_REASON}")
         return redirect("frontend:product", slug=slug)
     form = AddToCartForm(request.POST)
+    chooser = product_choices.product_chooser(product)
+    chosen = product_choices.chosen_from_post(chooser, request.POST)
+    if product_choices.forged_price(request.POST):
+        errors = {"form": ["Prices are set by the co-op, not by the form: reload the page."]}
+        return _product_page(request, product, chosen=chosen, errors=errors, status=400)
     if not form.is_valid():
-        messages.error(request, "Choose how many, from 1 to 100.")
-        return redirect("frontend:product", slug=slug)
-    quantity = Cart(request.session).add(product.slug, form.cleaned_data["quantity"])
-    if quantity:
-        messages.success(request, f"{product.title} is in your cart ({quantity}).")
+        errors = {"form": ["Choose how many, from 1 to 100."]}
+        return _product_page(request, product, chosen=chosen, errors=errors, status=400)
+    quantity = form.cleaned_data["quantity"]
+    try:
+        choice = choice_resolve(product=product, chosen=product_choices.as_chosen(chosen))
+    except ValidationError as error:
+        return _product_page(request, product, chosen=chosen, errors=error.message_dict, status=400)
+    # As the shop understood it (trimmed, only what the product takes): one line per choice.
+    chosen = {
+        "options": {value.option.name: value.label for value in choice.values},
+        "personalisation": dict(choice.texts),
+    }
+    cart = Cart(request.session)
+    if choice.variant is not None:
+        key = line_key(product.slug, chosen)
+        free = variants_available([choice.variant.pk]).get(choice.variant.pk, 0)
+        if free < cart.lines.get(key, 0) + quantity:
+            sold = f"{product.title} ({choice.variant.label})"
+            message = (
+                f"{sold} is sold out: choose another."
+                if free <= 0
+                else f"Only {format_quantity(free)} of {sold} left."
+            )
+            return _product_page(
+                request, product, chosen=chosen, errors={"options": [message]}, status=409
+            )
+    added = cart.add_chosen(product.slug, chosen, quantity)
+    if added:
+        what = f"{product.title} ({choice.variant.label})" if choice.variant else product.title
+        messages.success(request, f"{what} is in your cart ({added}).")
     else:
         messages.error(request, "Your cart is full: check out or remove something first.")
     # Always the cart: a redirect target taken from the form would be an open redirect.
@@ -398,7 +481,7 @@ def _place(request, form: CheckoutForm, cart: Cart, rows: list[dict]):
         order = order_place(
             customer=request.user,
             contact=Contact(name=data["name"], email=data["email"], phone=data["phone"]),
-            lines=[(row["product"], row["quantity"]) for row in rows],
+            lines=[(row["product"], row["quantity"], row["chosen"]) for row in rows],
             fulfilment=data["fulfilment"],
             payment_method=data["payment_method"],
             delivery_address=data["delivery_address"],

@@ -11,6 +11,7 @@ from frontend.workbench import (
     members,
     payouts,
     pickup,
+    product_options,
     products,
     report,
     settings,
@@ -61,6 +62,16 @@ urlpatterns = [
         "co-ops/<slug:slug>/products/<int:pk>/status/<slug:action>/",
         products.product_status,
         name="coop-product-status",
+    ),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/options/",
+        product_options.product_options,
+        name="coop-product-options",
+    ),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/options/count/<int:variant_pk>/",
+        product_options.product_variant_count,
+        name="coop-product-variant-count",
     ),
     path(
         "co-ops/<slug:slug>/products/<int:pk>/pictures/",

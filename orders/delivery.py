@@ -77,6 +77,10 @@ def job_payload(job: Job, event: str) -> dict:
                     "quantity": line.quantity,
                     "unit_price": _money(line.unit_price),
                     "line_total": _money(line.line_total),
+                    # What the resident chose: [{"option", "value", "price_delta"}] and
+                    # [{"label", "text"}] (plain text as typed; escape it when shown).
+                    "options": line.options,
+                    "personalisation": line.personalisation,
                 }
                 for line in lines
             ],

@@ -79,7 +79,7 @@ def _lines(job: Job, *, prices: bool) -> list[dict]:
     return [
         {
             "quantity": line.quantity,
-            "title": line.title,
+            "title": line.described,
             **(
                 {"unit_price": money(line.unit_price), "line_total": money(line.line_total)}
                 if prices
@@ -177,7 +177,7 @@ def email_customer_not_collected(
         template="order_not_collected",
         context={
             "order": order,
-            "lines": [{"quantity": line.quantity, "title": line.title} for line in lines],
+            "lines": [{"quantity": line.quantity, "title": line.described} for line in lines],
             "order_url": _order_url(order),
             "refunded": refunded,
             "pay_at_pickup": order.payment_method == Order.PaymentMethod.PAY_AT_PICKUP,
@@ -198,7 +198,7 @@ def email_customer_collect_reminder(
         context={
             "order": order,
             "last_day": step == "last_day",
-            "lines": [{"quantity": line.quantity, "title": line.title} for line in lines],
+            "lines": [{"quantity": line.quantity, "title": line.described} for line in lines],
             "pay_at_pickup": order.payment_method == Order.PaymentMethod.PAY_AT_PICKUP,
             "order_url": _order_url(order),
         },
@@ -248,7 +248,7 @@ def _line_rows(lines, currency: str) -> list[dict]:
     return [
         {
             "quantity": line.quantity,
-            "title": line.title,
+            "title": line.described,
             "line_total": money(line.line_total, currency),
         }
         for line in sorted(lines, key=lambda line: line.pk)

@@ -228,6 +228,15 @@ class OrderLine(models.Model):
     # Per line, so ready-made goods are not held back by something made to order
     # at the same co-op. Empty on lines placed before it was kept.
     expected_date = models.DateField(null=True, blank=True)
+    # What the resident chose, copied as it was sold: later edits to the product's
+    # options never change a placed order. The variant names the shelf count it came from.
+    variant = models.ForeignKey(
+        "catalog.Variant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # [{"option": "Size", "value": "M", "price_delta": "0.00"}]
+    options = models.JSONField(default=list, blank=True)
+    # [{"label": "Name to embroider", "text": "Ada"}]: plain text, always escaped when shown.
+    personalisation = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -238,6 +247,18 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.title}"
+
+    @property
+    def choices_text(self) -> str:
+        """What was chosen, in words: "Size: M · Name to embroider: Ada" ("" when nothing)."""
+        parts = [f"{o['option']}: {o['value']}" for o in self.options]
+        parts += [f"{p['label']}: {p['text']}" for p in self.personalisation]
+        return " · ".join(parts)
+
+    @property
+    def described(self) -> str:
+        """The title with what was chosen, for emails and lists."""
+        return f"{self.title} ({self.choices_text})" if self.choices_text else self.title
 
 
 class Allocation(models.Model):

@@ -19,7 +19,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch
 
 from catalog.exceptions import InsufficientStock, Shortage
-from catalog.models import BillOfMaterialsLine, Product, StockBalance
+from catalog.models import BillOfMaterialsLine, Material, Product, StockBalance
+from catalog.services.options import CHOICE_PREFETCH, NO_CHOICE, Choice
 from catalog.services.stock import StockLine
 from orders.exceptions import ProducerUnavailable
 from orders.models import Job
@@ -32,6 +33,18 @@ ZERO = Decimal("0")
 class LineRequest:
     product: Product
     quantity: int
+    # What the resident chose; its variant (ready-made goods with options) holds the stock.
+    choice: Choice = NO_CHOICE
+
+    @property
+    def stock_item(self) -> Material | None:
+        variant = self.choice.variant
+        return variant.stock_item if variant is not None else self.product.stock_item
+
+    @property
+    def stock_item_id(self) -> int | None:
+        variant = self.choice.variant
+        return variant.stock_item_id if variant is not None else self.product.stock_item_id
 
 
 @dataclass
@@ -89,6 +102,7 @@ def load_products(pks) -> dict[int, Product]:
             queryset=BillOfMaterialsLine.objects.select_related("material").order_by("pk"),
         ),
         "required_capabilities",
+        *CHOICE_PREFETCH,
     )
     return {product.pk: product for product in products}
 
@@ -141,8 +155,8 @@ class Router:
         material_ids = set()
         for request in self.requests:
             product = request.product
-            if product.stock_item_id:
-                material_ids.add(product.stock_item_id)
+            if request.stock_item_id:
+                material_ids.add(request.stock_item_id)
             material_ids.update(line.material_id for line in product.bom_lines.all())
         balances = StockBalance.objects.filter(
             material_id__in=material_ids, location__producer_id__in=producer_ids
@@ -226,13 +240,14 @@ class Router:
         product, quantity = request.product, Decimal(request.quantity)
         own = self.shelves.by_producer.get(producer.pk, [])
         plan: list[tuple[int, list[tuple]]] = []
+        stock_item_id = request.stock_item_id
         if not product.made_to_order:
-            if not product.stock_item_id:
+            if not stock_item_id:
                 return None
-            taken = self.shelves.take_split(product.stock_item_id, own, quantity)
+            taken = self.shelves.take_split(stock_item_id, own, quantity)
             if not taken:
                 return None
-            plan.append((product.stock_item_id, taken))
+            plan.append((stock_item_id, taken))
         else:
             needs: dict[int, Decimal] = defaultdict(Decimal)
             for line in product.bom_lines.all():
@@ -245,7 +260,7 @@ class Router:
                 if not taken:
                     return None
                 plan.append((material_id, taken))
-        materials = {product.stock_item_id: product.stock_item} if product.stock_item_id else {}
+        materials = {stock_item_id: request.stock_item} if stock_item_id else {}
         materials.update({line.material_id: line.material for line in product.bom_lines.all()})
         stock = []
         for material_id, taken in plan:
@@ -263,14 +278,16 @@ class Router:
         own = self.shelves.by_producer.get(producer.pk, [])
         if not product.made_to_order:
             free = sum(
-                (self.shelves.free.get((product.stock_item_id, loc), ZERO) for loc in own), ZERO
+                (self.shelves.free.get((request.stock_item_id, loc), ZERO) for loc in own), ZERO
             )
             free = max(free, ZERO).to_integral_value()
-            if product.stock_item is None:
+            if request.choice.variant is not None:
+                named["product_name"] = f"{product.title} ({request.choice.variant.label})"
+            if request.stock_item is None:
                 return [Shortage(requested=quantity, available=free, unit="each", **named)]
             # Finished goods: the stock item is the product itself, named as the product.
             shortage = Shortage.of_material(
-                product.stock_item, requested=quantity, available=free, **named
+                request.stock_item, requested=quantity, available=free, **named
             )
             return [replace(shortage, material_name="")]
         short = []

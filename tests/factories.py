@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from catalog.models import Category, Material, Product, StockLocation, Unit
+from catalog.services.options import FieldSpec, OptionSpec, product_options_set
 from catalog.services.products import product_create, product_stock_receive
 from orders.services import (
     Contact,
@@ -181,3 +182,40 @@ def hand_over(job, *, payment: CounterPaymentInput | None = None):
 def paid_in_full(job, *, method: str = "cash") -> CounterPaymentInput:
     """What a customer pays at the counter for the whole of a pay-at-pickup job."""
     return CounterPaymentInput(method=method, amount=job.total)
+
+
+# --- Options and personal text ---------------------------------------------------------------
+
+
+def make_sized_product(*, sizes: dict[str, int], deltas: dict[str, str] | None = None, **fields):
+    """A ready-made product with a "Size" option and `sizes[label]` made of each size."""
+    product = make_product(**fields)
+    deltas = deltas or {}
+    product_options_set(
+        product=product,
+        options=[OptionSpec("Size", [(s, Decimal(deltas.get(s, "0"))) for s in sizes])],
+        fields=[],
+    )
+    for variant in product.variants.filter(active=True):
+        count = sizes[variant.label.removeprefix("Size: ")]
+        if count:
+            product_stock_receive(
+                product=product, variant=variant, quantity=count, by=None, reason="made"
+            )
+    return product
+
+
+def make_personal_product(*, label="Name to embroider", max_length=30, required=True, **fields):
+    """A made-to-order product that takes one personal text."""
+    fields.setdefault("fulfilment", Product.Fulfilment.MADE_TO_ORDER)
+    product = make_product(**fields)
+    product_options_set(
+        product=product,
+        options=[],
+        fields=[FieldSpec(label, max_length=max_length, required=required)],
+    )
+    return product
+
+
+def size_variant(product, size: str):
+    return product.variants.get(label=f"Size: {size}", active=True)

@@ -6,7 +6,16 @@ from rest_framework import serializers
 
 from backend.fields import STRICT_MAPPING, StrictDecimalField
 from catalog.api.serializers import ProducerRefSerializer
-from catalog.models import QUANTITY, BillOfMaterialsLine, Category, Material, Product
+from catalog.models import (
+    QUANTITY,
+    BillOfMaterialsLine,
+    Category,
+    Material,
+    OptionValue,
+    PersonalisationField,
+    Product,
+    ProductOption,
+)
 from catalog.services.products import PRODUCT_WRITE_FIELDS
 from producers.models import Capability, Producer
 
@@ -156,12 +165,46 @@ class BillOfMaterialsLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OptionValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OptionValue
+        fields = ["label", "price_delta"]
+        read_only_fields = fields
+
+
+class ProductOptionSerializer(serializers.ModelSerializer):
+    values = OptionValueSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProductOption
+        fields = ["name", "values"]
+        read_only_fields = fields
+
+
+class PersonalisationFieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PersonalisationField
+        fields = ["label", "max_length", "required"]
+        read_only_fields = fields
+
+
 class ProductDetailSerializer(ProductSerializer):
     required_capabilities = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )
     images = serializers.SerializerMethodField()
     bill_of_materials = BillOfMaterialsLineSerializer(source="bom_lines", many=True, read_only=True)
+    options = ProductOptionSerializer(
+        many=True,
+        read_only=True,
+        help_text="What to choose when ordering: send `options` as `{name: label}` on the line.",
+    )
+    personalisation = PersonalisationFieldSerializer(
+        source="personal_fields",
+        many=True,
+        read_only=True,
+        help_text="Text to type when ordering: send `personalisation` as `{label: text}`.",
+    )
 
     def to_representation(self, product: Product) -> dict:
         return serializers.ModelSerializer.to_representation(self, product)
@@ -172,6 +215,8 @@ class ProductDetailSerializer(ProductSerializer):
             "required_capabilities",
             "images",
             "bill_of_materials",
+            "options",
+            "personalisation",
             "updated_at",
         ]
         read_only_fields = fields

@@ -1,6 +1,15 @@
 """The catalog's models: the stock ledger (`stock`) and the goods (`products`)."""
 
 from catalog.models.back_in_stock import BackInStockRequest
+from catalog.models.options import (
+    MAX_PERSONAL_TEXT,
+    MAX_PRICE_DELTA,
+    OptionValue,
+    PersonalisationField,
+    ProductOption,
+    Variant,
+    variant_key,
+)
 from catalog.models.products import (
     BillOfMaterialsLine,
     Category,
@@ -26,6 +35,13 @@ from catalog.models.stock import (
 )
 
 __all__ = [
+    "MAX_PERSONAL_TEXT",
+    "MAX_PRICE_DELTA",
+    "OptionValue",
+    "PersonalisationField",
+    "ProductOption",
+    "Variant",
+    "variant_key",
     "DEFAULT_MAX_ON_HAND",
     "MOST_ON_A_SHELF",
     "QUANTITY",

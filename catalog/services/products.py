@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from catalog.caching import catalog_changed
-from catalog.models import BillOfMaterialsLine, Material, Product, StockLocation, Unit
+from catalog.models import (
+    BillOfMaterialsLine,
+    Material,
+    Product,
+    StockLocation,
+    Unit,
+    Variant,
+)
 from catalog.services.stock import (
     clean_quantity,
     stock_adjust_to_count,
@@ -194,16 +201,30 @@ def bom_line_remove(*, product: Product, line_id: int) -> BillOfMaterialsLine:
     return removed
 
 
-def _stock_item(product: Product) -> Material:
+def _ready_made(product: Product) -> None:
     if product.fulfilment != Product.Fulfilment.STOCK or product.stock_item is None:
         raise ValidationError({"product": "Only ready-made (stock) goods keep a stock count."})
+
+
+def _stock_item(product: Product, variant: Variant | None = None) -> Material:
+    _ready_made(product)
+    if variant is not None:
+        if variant.product_id != product.pk or not variant.active:
+            raise ValidationError({"variant": "That combination is not offered for this product."})
+        return variant.stock_item
+    # Goods with options are counted per combination, never as a whole.
+    if product.variants.filter(active=True).exists():
+        raise ValidationError({"variant": "Choose which size or colour you are counting."})
     return product.stock_item
 
 
-def product_stock_receive(*, product: Product, quantity, by, reason: str):
-    """Record finished goods made and put on the producer's shelf."""
+def product_stock_receive(
+    *, product: Product, quantity, by, reason: str, variant: Variant | None = None
+):
+    """Record finished goods made and put on the producer's shelf (of one combination, for
+    goods with options: ValidationError on `variant` without one)."""
     return stock_receive(
-        material=_stock_item(product),
+        material=_stock_item(product, variant),
         location=finished_goods_location(product.producer),
         quantity=quantity,
         by=by,
@@ -212,10 +233,13 @@ def product_stock_receive(*, product: Product, quantity, by, reason: str):
     )
 
 
-def product_stock_count(*, product: Product, counted, by, reason: str):
-    """Record a count of finished goods; the difference goes in the ledger."""
+def product_stock_count(
+    *, product: Product, counted, by, reason: str, variant: Variant | None = None
+):
+    """Record a count of finished goods (of one combination, for goods with options); the
+    difference goes in the ledger."""
     return stock_adjust_to_count(
-        material=_stock_item(product),
+        material=_stock_item(product, variant),
         location=finished_goods_location(product.producer),
         counted=counted,
         by=by,
@@ -229,7 +253,7 @@ def product_set_low_stock_level(*, product: Product, level) -> Product:
     Raises ValidationError (on `low_stock_level`) for a made-to-order product or a level
     that is not a whole number from 0 to 100,000.
     """
-    _stock_item(product)
+    _ready_made(product)
     try:
         value = int(str(level))
     except (TypeError, ValueError):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backend.errors import DomainError
 from backend.money import format_quantity
-from catalog.models import Product, StockBalance
+from catalog.models import Product, StockBalance, Variant
 from catalog.services.products import (
     product_set_low_stock_level,
     product_stock_count,
@@ -53,17 +53,24 @@ def _goods(producer) -> list[Product]:
         .exclude(status=Product.Status.ARCHIVED)
         .order_by("title", "pk")
     )
-    totals = {
-        row["material_id"]: row
-        for row in StockBalance.objects.filter(
-            material_id__in=[p.stock_item_id for p in products if p.stock_item_id]
-        )
+    # Goods with options are counted per combination: their counts add up to the product's.
+    owner = {p.stock_item_id: p.pk for p in products if p.stock_item_id}
+    combinations = Variant.objects.filter(product__in=products, active=True)
+    owner |= dict(combinations.values_list("stock_item_id", "product_id"))
+    by_combination = set(combinations.values_list("product_id", flat=True))
+    totals: dict[int, dict] = {}
+    for row in (
+        StockBalance.objects.filter(material_id__in=list(owner))
         .values("material_id")
         .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
         .order_by()
-    }
+    ):
+        total = totals.setdefault(owner[row["material_id"]], {"on_hand": ZERO, "reserved": ZERO})
+        total["on_hand"] += row["on_hand"]
+        total["reserved"] += row["reserved"]
     for product in products:
-        row = totals.get(product.stock_item_id, {})
+        row = totals.get(product.pk, {})
+        product.by_combination = product.pk in by_combination
         product.on_hand = row.get("on_hand") or ZERO
         product.reserved = row.get("reserved") or ZERO
         product.free = product.on_hand - product.reserved

@@ -7,7 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.fields import StrictDecimalField
-from catalog.models import Product
+from catalog.models import MAX_PERSONAL_TEXT, Product
+from catalog.services.options import MAX_FIELDS, MAX_OPTIONS
 from orders.exceptions import InvalidInput
 from orders.models import (
     Allocation,
@@ -43,6 +44,45 @@ class OrderLineInputSerializer(serializers.Serializer):
         slug_field="slug", queryset=Product.objects.published().select_related("producer")
     )
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    options = serializers.DictField(
+        child=serializers.CharField(max_length=40, allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="The value chosen for each of the product's options, by option name: "
+        '`{"Size": "M"}`. The price difference comes from the product, never from here.',
+    )
+    personalisation = serializers.DictField(
+        child=serializers.CharField(
+            max_length=MAX_PERSONAL_TEXT, allow_blank=True, trim_whitespace=False
+        ),
+        required=False,
+        default=dict,
+        help_text="The text typed for each of the product's personal texts, by label: "
+        '`{"Name to embroider": "Ada"}`. Plain text: no control characters.',
+    )
+
+    # A price is never read from the body: unknown fields are ignored, as everywhere.
+
+    def validate_options(self, value: dict) -> dict:
+        if len(value) > MAX_OPTIONS:
+            raise serializers.ValidationError(f"At most {MAX_OPTIONS} options.")
+        return value
+
+    def validate_personalisation(self, value: dict) -> dict:
+        if len(value) > MAX_FIELDS:
+            raise serializers.ValidationError(f"At most {MAX_FIELDS} texts.")
+        return value
+
+
+class ChosenOptionSerializer(serializers.Serializer):
+    option = serializers.CharField(read_only=True)
+    value = serializers.CharField(read_only=True)
+    price_delta = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+
+
+class PersonalTextSerializer(serializers.Serializer):
+    label = serializers.CharField(read_only=True)
+    text = serializers.CharField(read_only=True)
 
 
 class ContactSerializer(serializers.Serializer):
@@ -193,12 +233,16 @@ class OrderLineSerializer(serializers.ModelSerializer):
     product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     producer = serializers.CharField(source="job.producer.slug", read_only=True)
     job = serializers.IntegerField(source="job_id", read_only=True)
+    options = ChosenOptionSerializer(many=True, read_only=True)
+    personalisation = PersonalTextSerializer(many=True, read_only=True)
 
     class Meta:
         model = OrderLine
         fields = [
             "product",
             "title",
+            "options",
+            "personalisation",
             "unit_price",
             "quantity",
             "line_total",
@@ -360,12 +404,16 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 class JobLineSerializer(serializers.ModelSerializer):
     product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    options = ChosenOptionSerializer(many=True, read_only=True)
+    personalisation = PersonalTextSerializer(many=True, read_only=True)
 
     class Meta:
         model = OrderLine
         fields = [
             "product",
             "title",
+            "options",
+            "personalisation",
             "unit_price",
             "quantity",
             "line_total",

@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from catalog.services.options import Chosen
 from orders import selectors, services
 from orders.api.idempotency import Idempotency, checkout_owed
 from orders.api.serializers import (
@@ -123,7 +124,14 @@ class OrderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return services.order_place(
                 customer=request.user,
                 contact=self._contact(request, data),
-                lines=[(line["product"], line["quantity"]) for line in data["lines"]],
+                lines=[
+                    (
+                        line["product"],
+                        line["quantity"],
+                        Chosen(options=line["options"], personalisation=line["personalisation"]),
+                    )
+                    for line in data["lines"]
+                ],
                 fulfilment=data["fulfilment"],
                 payment_method=data["payment_method"],
                 delivery_address=data["delivery_address"],

@@ -156,12 +156,13 @@ def _by_product(shortages: list[Shortage], routes: list[RoutedLine]) -> list[Sho
                 Decimal("0"),
             )
             if wanted:
-                product = route.request.product
+                product, variant = route.request.product, route.request.choice.variant
+                title = f"{product.title} ({variant.label})" if variant else product.title
                 named.append(
                     replace(
                         shortage,
                         product=product.slug,
-                        product_name=product.title,
+                        product_name=title,
                         material_name=shortage.material_name if product.made_to_order else "",
                         requested=wanted,
                     )

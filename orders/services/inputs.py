@@ -89,7 +89,7 @@ def _check_lines(errors: Errors, lines) -> None:
         return
     if len(lines) > MAX_LINES:
         errors.add("lines", f"Order at most {MAX_LINES} different lines at once.")
-    for product, quantity in lines:
+    for product, quantity, *_ in lines:
         if not isinstance(product, Product) or product.status != Product.Status.PUBLISHED:
             errors.add("lines", f"{getattr(product, 'title', 'A product')} is not for sale.")
         if isinstance(quantity, bool) or not isinstance(quantity, int):

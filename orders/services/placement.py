@@ -5,12 +5,14 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from backend.money import to_money
 from catalog.models import Product
+from catalog.services.options import Choice, Chosen, choice_resolve
 from orders import lock_objects
 from orders.dispatch import dispatch_jobs
 from orders.emails import email_order_placed
@@ -23,19 +25,44 @@ from orders.services.no_shows import collect_by_for
 
 O = Order.Status  # noqa: E741
 
+# A product and how many; with what was chosen (options, personal text) when it has any.
+OrderLineInput = tuple[Product, int] | tuple[Product, int, Chosen | None]
 
-def _requests(lines: list[tuple[Product, int]]) -> list[LineRequest]:
-    """One request per product (two lines of one product are one line), freshly loaded."""
-    merged: dict[int, int] = defaultdict(int)
-    for product, quantity in lines:
-        merged[product.pk] += quantity
-    products = load_products(list(merged))
+
+def _requests(lines: list[OrderLineInput]) -> list[LineRequest]:
+    """One request per product and choice (two lines of the same thing are one line), freshly
+    loaded; each choice checked against the product as it is now (InvalidInput on `lines`)."""
+    products = load_products({line[0].pk for line in lines})
     gone = [
-        pk for pk in merged if pk not in products or products[pk].status != Product.Status.PUBLISHED
+        line[0]
+        for line in lines
+        if line[0].pk not in products or products[line[0].pk].status != Product.Status.PUBLISHED
     ]
     if gone:
         raise InvalidInput({"lines": ["Something in the order is no longer for sale."]})
-    return [LineRequest(products[pk], quantity) for pk, quantity in merged.items()]
+    merged: dict[tuple[int, str], int] = defaultdict(int)
+    choices: dict[tuple[int, str], Choice] = {}
+    problems: list[str] = []
+    for product, quantity, *rest in lines:
+        fresh = products[product.pk]
+        try:
+            choice = choice_resolve(product=fresh, chosen=rest[0] if rest else None)
+        except ValidationError as error:
+            problems += [f"{fresh.title}: {m}" for ms in error.message_dict.values() for m in ms]
+            continue
+        merged[(fresh.pk, choice.key)] += quantity
+        choices[(fresh.pk, choice.key)] = choice
+    if problems:
+        raise InvalidInput({"lines": problems})
+    return [
+        LineRequest(products[pk], quantity, choices[(pk, key)])
+        for (pk, key), quantity in merged.items()
+    ]
+
+
+def unit_price(request: LineRequest) -> Decimal:
+    """The product's price plus what the chosen values add: always the shop's, never a form's."""
+    return request.product.price + request.choice.price_delta
 
 
 def _limits_check(*, customer, email: str, requests: list[LineRequest]) -> None:
@@ -59,9 +86,14 @@ def _limits_check(*, customer, email: str, requests: list[LineRequest]) -> None:
         .annotate(units=Sum("lines__quantity"))
     )
     held = {row["product_id"]: row["units"] for row in rows}
+    # Two sizes of one product count together.
+    wanted: dict[int, int] = defaultdict(int)
     for request in requests:
+        wanted[request.product.pk] += request.quantity
+    for request in {request.product.pk: request for request in requests}.values():
         product, already = request.product, held.get(request.product.pk, 0)
-        if request.quantity + already <= cap:
+        quantity = wanted[product.pk]
+        if quantity + already <= cap:
             continue
         where = "in one order" if not already else f"at once ({already} in your open orders)"
         raise OrderLimitExceeded(
@@ -70,7 +102,7 @@ def _limits_check(*, customer, email: str, requests: list[LineRequest]) -> None:
             product_name=product.title,
             limit=cap,
             held=already,
-            requested=request.quantity,
+            requested=quantity,
         )
 
 
@@ -78,7 +110,7 @@ def order_place(
     *,
     customer,
     contact: Contact,
-    lines: list[tuple[Product, int]],
+    lines: list[OrderLineInput],
     fulfilment: str,
     payment_method: str,
     delivery_address: str = "",
@@ -87,6 +119,11 @@ def order_place(
     pickup_point: PickupPoint | None = None,
 ) -> Order:
     """Place an order: route every line, make one job per producer, reserve what they need.
+
+    Each line is `(product, quantity)` or `(product, quantity, Chosen)`: the options
+    and personal text picked, checked by `choice_resolve` (InvalidInput on `lines`);
+    the line's price is the product's plus the chosen values' differences, and a
+    ready-made product with options is reserved from its combination's own count.
 
     Checks its whole input first: InvalidInput names each bad field (400), also
     `lines` when the total would not fit the money columns, and `pickup_point` when
@@ -111,11 +148,11 @@ def order_place(
         pickup_point=pickup_point,
     )
     requests = _requests(lines)
-    order_total_check([to_money(r.product.price * r.quantity) for r in requests])
+    order_total_check([to_money(unit_price(r) * r.quantity) for r in requests])
     with transaction.atomic():
         _limits_check(customer=customer, email=contact.email, requests=requests)
         routed = route_order(requests, delivery_point=delivery_point)
-        totals = [to_money(r.request.product.price * r.request.quantity) for r in routed]
+        totals = [to_money(unit_price(r.request) * r.request.quantity) for r in routed]
         subtotal = sum(totals, Decimal("0"))
         order = Order.objects.create(
             customer=actor(customer),
@@ -138,9 +175,12 @@ def order_place(
                 order=order,
                 product=r.request.product,
                 title=r.request.product.title,
-                unit_price=r.request.product.price,
+                unit_price=unit_price(r.request),
                 quantity=r.request.quantity,
                 line_total=total,
+                variant=r.request.choice.variant,
+                options=r.request.choice.options_snapshot(),
+                personalisation=r.request.choice.personalisation_snapshot(),
             )
             for r, total in zip(routed, totals, strict=True)
         ]

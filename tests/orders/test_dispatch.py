@@ -82,6 +82,8 @@ def test_the_payload_carries_the_job_its_lines_and_the_customers_name_and_phone(
                 "quantity": 2,
                 "unit_price": "45.00",
                 "line_total": "90.00",
+                "options": [],
+                "personalisation": [],
             }
         ],
         "customer": {"name": "Keisha Brown", "phone": "601-555-0142"},

@@ -7,6 +7,7 @@ from demo.bulk import seed_bulk_products
 from demo.catalog import seed_products
 from demo.fund import seed_fund
 from demo.network import DEMO_LOGINS, seed_accounts, seed_more_co_ops, seed_producers
+from demo.options import seed_options
 from demo.orders import seed_orders
 from demo.pickup import seed_pickup_points
 from demo.store import seed_stock
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             by=users["technician"], with_images=not no_images, progress=self._progress
         )
         self._end_progress()
+        self.stdout.write("Demo network: the T-shirt's sizes and the tote's embroidered name…")
+        seed_options(by=users["technician"])
         self.stdout.write("Demo network: a few orders in different states…")
         orders = seed_orders(
             resident=users["resident"],
