@@ -21,7 +21,7 @@ from catalog.caching import CachedCountPaginator, cached
 from catalog.exceptions import InsufficientStock
 from catalog.filters import ProductFilter
 from catalog.models import Category, Product
-from frontend import checkout_limit, order_words
+from frontend import checkout_limit, meta, order_words
 from frontend.cart import Cart
 from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm
 from orders import selectors as order_selectors
@@ -78,7 +78,11 @@ def product_list(request):
         filters, results = _catalog(request.GET)
     if request.htmx and request.htmx.target == "results":
         return HttpResponse(mark_safe(results))
-    context = {"filters": mark_safe(filters), "results": mark_safe(results)}
+    context = {
+        "filters": mark_safe(filters),
+        "results": mark_safe(results),
+        "meta_description": meta.product_list_description(request.GET),
+    }
     return render(request, "frontend/product_list.html", context)
 
 
