@@ -37,6 +37,7 @@ CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync"
 )
+ATTEMPTS = 3
 CATEGORY_IDS = ",".join(key for key, _ in lighthouse_report.CATEGORIES)
 
 
@@ -217,17 +218,23 @@ def run_lighthouse(url: str, out: Path, *, cookie: str | None = None) -> dict:
     ]
     if cookie:
         command.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
-    completed = subprocess.run(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "CHROME_PATH": CHROME},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0 or not out.exists():
-        raise RuntimeError(f"Lighthouse failed on {url}:\n{completed.stderr[-3000:]}")
-    return json.loads(out.read_text())
+    for attempt in range(1, ATTEMPTS + 1):
+        out.unlink(missing_ok=True)
+        completed = subprocess.run(
+            command,
+            cwd=ROOT,
+            env={**os.environ, "CHROME_PATH": CHROME},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if completed.returncode == 0 and out.exists():
+            return json.loads(out.read_text())
+        # A busy machine now and then loses the trace (NO_NAVSTART, NO_FCP): Lighthouse's
+        # own advice is to run it again.
+        problem = completed.stderr.strip().splitlines()[-1:] or ["no report"]
+        say(f"    Lighthouse failed (attempt {attempt} of {ATTEMPTS}): {problem[0]}")
+    raise RuntimeError(f"Lighthouse failed on {url}:\n{completed.stderr[-3000:]}")
 
 
 def chromium_version() -> str:
@@ -276,6 +283,8 @@ def measure(args, work: Path) -> tuple[list[lighthouse_report.PageScores], str, 
             )
             for audit in scores.failing:
                 say(f"    not passed: {audit}")
+            for warning in report.get("runWarnings", []):
+                say(f"    Lighthouse warns: {' '.join(warning.split())}")
             results.append(scores)
     finally:
         servers.stop(server)
@@ -293,13 +302,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--runs",
         type=int,
-        default=3,
+        default=5,
         help="Lighthouse runs per page; the run with the median performance score counts",
     )
     args = parser.parse_args(argv)
     args.runs = max(1, args.runs)
     if not LIGHTHOUSE.exists():
         say("Lighthouse is not installed: run `make lighthouse`, which installs it first")
+        return 2
+    if not Path(CHROME).exists():
+        say(f"No Chromium at {CHROME}: `apt-get install chromium`, or set CHROME_PATH")
         return 2
     load = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="lighthouse-"))
