@@ -25,7 +25,7 @@ from catalog.models import Category, Product
 from catalog.option_selectors import variants_available
 from catalog.search import search_suggestion
 from catalog.services.options import CHOICE_PREFETCH, choice_resolve
-from frontend import checkout_limit, money_split, order_words, product_choices
+from frontend import checkout_limit, meta, money_split, order_words, product_choices
 from frontend.back_in_stock import BackInStockForm, initial_email
 from frontend.cart import Cart, line_key
 from frontend.forms import AddToCartForm, CartLineForm, CheckoutForm
@@ -87,7 +87,11 @@ def product_list(request):
         filters, results, news = _catalog(request.GET)
     if request.htmx and request.htmx.target == "results":
         return HttpResponse(mark_safe(results + news))
-    context = {"filters": mark_safe(filters), "results": mark_safe(results)}
+    context = {
+        "filters": mark_safe(filters),
+        "results": mark_safe(results),
+        "meta_description": meta.product_list_description(request.GET),
+    }
     return render(request, "frontend/product_list.html", context)
 
 
