@@ -31,7 +31,7 @@ PROPOSALS = [
         "Laser-cut street signs for the community garden",
         "Weatherproof signs naming the garden's paths, made at the Fab Lab.",
         "320.00",
-        "Capitol Sign & Print",
+        "Capitol Street Sign & Print Co-op",
         "resident",
     ),
 ]

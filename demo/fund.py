@@ -6,7 +6,7 @@ from community.models import Disbursement
 from community.services.fund import adjustment_record, disbursement_record
 
 # Before the marketplace, the co-ops pooled a share of their market-day takings.
-CARRIED_OVER = Decimal("1250.00")
+CARRIED_OVER = Decimal("2600.00")
 DISBURSEMENTS = [
     (
         Decimal("480.00"),
