@@ -17,7 +17,7 @@ pytestmark = [
 def test_a_misspelt_search_says_it_back_and_leads_to_the_goods(live_server, page, network):
     page.goto(f"{live_server.url}/products/")
     page.get_by_label("Search", exact=True).fill("wallnut")
-    page.get_by_role("button", name="Show goods").click()
+    page.get_by_role("button", name="Search", exact=True).click()
 
     results = page.locator("#results")
     expect(results.get_by_text("No goods match “wallnut”.")).to_be_visible()
