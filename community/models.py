@@ -9,20 +9,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from backend.ledgers import AppendOnlyModel
 from backend.money import MONEY
 
 
-class FundLedgerQuerySet(models.QuerySet):
-    """The fund's ledger is append-only: bulk edits and deletes are refused too."""
-
-    def update(self, **kwargs):
-        raise TypeError("Fund entries are never edited.")
-
-    def delete(self):
-        raise TypeError("Fund entries are never deleted.")
-
-
-class FundEntry(models.Model):
+class FundEntry(AppendOnlyModel):
     """One change to the fund. Rows are never edited or deleted (on PostgreSQL a
     trigger refuses it too); a mistake is put right by an adjustment."""
 
@@ -66,8 +57,6 @@ class FundEntry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = FundLedgerQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "fund entry"
@@ -96,26 +85,8 @@ class FundEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.amount}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Fund entries are never edited.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise TypeError("Fund entries are never deleted.")
-
-
-class DisbursementQuerySet(models.QuerySet):
-    """A disbursement is money that left: its record is never edited nor deleted."""
-
-    def update(self, **kwargs):
-        raise TypeError("Disbursements are never edited.")
-
-    def delete(self):
-        raise TypeError("Disbursements are never deleted.")
-
-
-class Disbursement(models.Model):
+class Disbursement(AppendOnlyModel):
     """Money paid out of the fund for something the community chose."""
 
     amount = models.DecimalField(**MONEY)
@@ -126,8 +97,6 @@ class Disbursement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = DisbursementQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -136,14 +105,6 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} to {self.paid_to}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Disbursements are never edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Disbursements are never deleted.")
 
 
 # Participatory budgeting lives in its own module; imported here so Django finds its models.

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from backend.ledgers import AppendOnlyModel
 from backend.money import MONEY
 from orders.outbox_models import OutboxMessage
 
@@ -153,17 +154,7 @@ class Payout(OutboxMessage):
         return f"payout-job-{self.job_id}"
 
 
-class CounterPaymentQuerySet(models.QuerySet):
-    """Counter payments are a ledger: bulk edits and deletes are refused too."""
-
-    def update(self, **kwargs):
-        raise TypeError("Counter payments are never edited.")
-
-    def delete(self):
-        raise TypeError("Counter payments are never deleted.")
-
-
-class CounterPayment(models.Model):
+class CounterPayment(AppendOnlyModel):
     """What a co-op took at the counter when it handed over a pay-at-pickup job.
 
     One per job, written in the hand-over's transaction and never edited or
@@ -202,8 +193,6 @@ class CounterPayment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = CounterPaymentQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["producer", "created_at"], name="counterpay_producer_time")]
@@ -232,14 +221,6 @@ class CounterPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount} for job {self.job_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Counter payments are never edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Counter payments are never deleted.")
 
     @property
     def short(self) -> bool:

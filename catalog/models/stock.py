@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 
+from backend.ledgers import AppendOnlyModel
 from producers import permissions
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
@@ -203,16 +204,6 @@ class StockBalance(models.Model):
         return self.on_hand - self.reserved
 
 
-class LedgerQuerySet(models.QuerySet):
-    """The ledger is append-only: bulk edits and deletes are refused too."""
-
-    def update(self, **kwargs):
-        raise TypeError("Stock movements are never edited.")
-
-    def delete(self):
-        raise TypeError("Stock movements are never deleted.")
-
-
 class MovementKind(models.TextChoices):
     RECEIPT = "receipt", "Receipt"
     DRAWDOWN = "drawdown", "Drawdown"
@@ -224,7 +215,7 @@ class MovementKind(models.TextChoices):
     CONSUME = "consume", "Consumed in production"
 
 
-class StockMovement(models.Model):
+class StockMovement(AppendOnlyModel):
     """One change to one balance. Rows are never edited or deleted."""
 
     Kind = MovementKind
@@ -264,8 +255,6 @@ class StockMovement(models.Model):
     reference = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = LedgerQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -287,14 +276,6 @@ class StockMovement(models.Model):
         return (
             f"{self.get_kind_display()} {self.quantity} {self.material.sku} @ {self.location.code}"
         )
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Stock movements are never edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Stock movements are never deleted.")
 
     @property
     def on_hand_change(self) -> Decimal:
