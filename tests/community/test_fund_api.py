@@ -177,7 +177,7 @@ def test_the_api_root_lists_the_fund(api):
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/api/v1/community/fund/", 8),
+        ("/api/v1/community/fund/", 9),  # the figures, the ledger totals, the open rounds
         ("/api/v1/community/fund/entries/", 3),
         ("/api/v1/community/disbursements/", 3),
     ],
