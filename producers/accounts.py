@@ -12,7 +12,7 @@ import re
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -64,19 +64,34 @@ def account_create(*, email: str, name: str, password: str) -> AbstractBaseUser:
     unique index on emails: older accounts may share one). The password is expected to
     have passed the validators already. The email starts unverified."""
     email = email_normalise(email)
-    if email_is_taken(email):
-        raise EmailInUse
     users = get_user_model()._default_manager
-    try:
-        with transaction.atomic():
-            return users.create_user(
-                username=_free_username(email),
-                email=email,
-                password=password,
-                first_name=name.strip()[:150],
-            )
-    except IntegrityError as error:
-        raise EmailInUse from error
+    with transaction.atomic():
+        # One sign-up per email at a time: without it, a second sign-up that checked
+        # before the first committed would find the user name taken and pick another.
+        _email_for_update(email)
+        if email_is_taken(email):
+            raise EmailInUse
+        try:
+            with transaction.atomic():
+                return users.create_user(
+                    username=_free_username(email),
+                    email=email,
+                    password=password,
+                    first_name=name.strip()[:150],
+                )
+        except IntegrityError as error:
+            raise EmailInUse from error
+
+
+def _email_for_update(email: str) -> None:
+    """A PostgreSQL advisory lock on the email until the transaction ends; nothing to do
+    on SQLite, whose transactions write one at a time."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"account-email:{email}"]
+        )
 
 
 def email_is_verified(user) -> bool:
