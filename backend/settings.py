@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "backend",
     "producers",
     "catalog",
+    "fablab",
     "orders",
     "community",
     "frontend",

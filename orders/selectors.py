@@ -18,6 +18,7 @@ from orders.models import (
     WebhookDelivery,
 )
 from producers import permissions
+from producers.models import Capability
 
 O = Order.Status  # noqa: E741
 
@@ -232,3 +233,8 @@ def pickup_point_orders(point: PickupPoint) -> QuerySet[Order]:
         )
         .order_by("created_at", "pk")
     )
+
+
+def job_capabilities(job: Job) -> QuerySet[Capability]:
+    """The capabilities the goods of `job` need: what its makers must be certified for."""
+    return Capability.objects.filter(products__pk__in=job.lines.values("product_id")).distinct()

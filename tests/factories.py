@@ -1,13 +1,16 @@
+import datetime
 from decimal import Decimal
 
 import factory
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import override_settings
+from django.utils import timezone
 
 from catalog.models import Category, Material, Product, StockLocation, Unit
 from catalog.services.options import FieldSpec, OptionSpec, product_options_set
 from catalog.services.products import product_create, product_stock_receive
+from fablab.services.certifications import certification_grant
 from orders.services import (
     Contact,
     CounterPaymentInput,
@@ -67,6 +70,13 @@ class ProducerFactory(factory.django.DjangoModelFactory):
             self.capabilities.set(
                 [CapabilityFactory(slug=c) if isinstance(c, str) else c for c in extracted]
             )
+
+    @factory.post_generation
+    def certified(self, create, extracted, **kwargs):
+        """A co-op with capabilities has a member certified for each, unless `certified=False`:
+        starting work needs one (see `fablab.services.certifications.require_certified`)."""
+        if create and extracted is not False:
+            certify_a_member(self)
 
 
 class FabLabFactory(ProducerFactory):
@@ -219,3 +229,22 @@ def make_personal_product(*, label="Name to embroider", max_length=30, required=
 
 def size_variant(product, size: str):
     return product.variants.get(label=f"Size: {size}", active=True)
+
+
+def certify_a_member(producer, *, capabilities=None, expires_in_days: int = 365):
+    """A member of `producer` certified, for a year, for each of `capabilities`
+    (by default every capability the producer has). Returns the member, or None
+    when there is nothing to certify."""
+    capabilities = list(producer.capabilities.all() if capabilities is None else capabilities)
+    if not capabilities:
+        return None
+    maker = UserFactory(username=f"certified-{producer.slug}")
+    Membership.objects.get_or_create(user=maker, producer=producer)
+    for capability in capabilities:
+        certification_grant(
+            person=maker,
+            capability=capability,
+            expires_on=timezone.localdate() + datetime.timedelta(days=expires_in_days),
+            by=None,
+        )
+    return maker

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from catalog.exceptions import InsufficientStock
 from catalog.services.stock import StockLine, stock_consume
+from fablab.services.certifications import require_certified
 from orders import lock_objects
 from orders.dispatch import dispatch_jobs, notify_customer_ready
 from orders.emails import email_order_part_declined
@@ -15,6 +16,7 @@ from orders.models import Allocation, Job, Order, OrderLine
 from orders.payments.payouts import payout_request
 from orders.payments.refunds import refund_for_lines
 from orders.routing import LineRequest, load_products, route_order
+from orders.selectors import job_capabilities
 from orders.services.allocation import (
     actor,
     jobs_create,
@@ -122,9 +124,12 @@ def job_start(*, job: Job, by) -> Job:
     """Start making: the materials held for the job are consumed (they leave the shelf).
 
     Locks the order, the job, then the stock it holds; the consumption names the producer.
+    Raises CertificationRequired unless a member of the producer is certified, today, for
+    every capability the job's goods need.
     """
     with transaction.atomic():
         locked = _move(job, "start", by=by)
+        require_certified(producer=locked.producer, capabilities=job_capabilities(locked))
         held = list(
             locked.allocations.filter(state=Allocation.State.HELD).select_related(
                 "material", "location"
