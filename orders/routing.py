@@ -11,17 +11,20 @@ re-check every line under row locks when the plan is reserved, so a plan that
 raced another order fails cleanly there with `insufficient_stock`.
 """
 
+import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from catalog.exceptions import InsufficientStock, Shortage
 from catalog.models import BillOfMaterialsLine, Material, Product, StockBalance
 from catalog.services.options import CHOICE_PREFETCH, NO_CHOICE, Choice
 from catalog.services.stock import StockLine
+from fablab.capacity import Capacity
 from orders.exceptions import ProducerUnavailable
 from orders.models import Job
 from producers.models import Producer
@@ -107,12 +110,30 @@ def load_products(pks) -> dict[int, Product]:
     return {product.pk: product for product in products}
 
 
+def due_date_for(product: Product) -> datetime.date:
+    """When a line should be ready: ready-made goods on the shelf by tomorrow, goods made
+    to order after their lead time (at least a day)."""
+    lead = product.lead_time_days if product.made_to_order else 0
+    return timezone.localdate() + datetime.timedelta(days=max(lead, 1))
+
+
 def open_job_counts(producer_ids=None) -> dict[int, int]:
     jobs = Job.objects.filter(status__in=Job.OPEN_STATUSES)
     if producer_ids is not None:
         jobs = jobs.filter(producer_id__in=producer_ids)
     rows = jobs.order_by().values("producer_id").annotate(n=Count("id"))
     return {row["producer_id"]: row["n"] for row in rows}
+
+
+def _duration(total_minutes: int) -> str:
+    hours, mins = divmod(total_minutes, 60)
+    if hours and mins:
+        return f"{hours} h {mins} min"
+    return f"{hours} h" if hours else f"{mins} min"
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day:%a %b} {day.day}"
 
 
 def _distance_km(producer: Producer, point: tuple[Decimal, Decimal] | None) -> float:
@@ -148,6 +169,12 @@ class Router:
             )
         producer_ids = {r.product.producer_id for r in requests} | {p.pk for p in self.candidates}
         self.open_jobs = open_job_counts(producer_ids)
+        # Certified people and free machine time, for the open designs' capabilities.
+        self.capacity = Capacity(
+            producer_ids=[p.pk for p in self.candidates],
+            capability_ids={c.pk for p in open_designs for c in p.required_capabilities.all()},
+            until=max((due_date_for(p) for p in open_designs), default=timezone.localdate()),
+        )
         self.new_jobs: set[int] = set()
         self.shelves = self._read_shelves(producer_ids)
 
@@ -210,9 +237,11 @@ class Router:
                 f"No co-op with the skills for {product.title} has room for more work now.",
                 lines=[{"product": product.slug, "capable": len(capable)}],
             )
+        readiness = {p.pk: self._readiness(request, p) for p in with_room}
         ranked = sorted(
             with_room,
             key=lambda p: (
+                bool(readiness[p.pk]),
                 self.open_jobs.get(p.pk, 0),
                 _distance_km(p, self.delivery_point),
                 p.pk,
@@ -223,17 +252,84 @@ class Router:
             if stock is None:
                 continue
             self.new_jobs.add(producer.pk)
-            distance = _distance_km(producer, self.delivery_point)
-            skills = ", ".join(sorted(c.slug for c in product.required_capabilities.all()))
-            where = f", {distance:.1f} km away" if distance != math.inf else ""
-            reason = (
-                f"Open design: {producer.name} has the skills ({skills or 'none needed'}), "
-                f"{self.open_jobs.get(producer.pk, 0)} of {producer.max_open_jobs} jobs open"
-                f"{where}; choice {position} of {len(ranked)} with room, the first that has "
-                "the materials."
-            )
+            self._plan_machine_time(request, producer)
+            reason = self._open_design_reason(request, producer, position, ranked, readiness)
             return RoutedLine(request, producer, reason, stock)
         raise InsufficientStock(shortages=self._shortages(request, ranked[0]))
+
+    # --- certified people and machine time (open designs) ------------------------
+
+    def _machine_need(self, request: LineRequest) -> int:
+        return request.product.machine_minutes * request.quantity
+
+    def _readiness(self, request: LineRequest, producer: Producer) -> list[str]:
+        """Why `producer` cannot start this line in time, in words; empty when it can."""
+        product = request.product
+        needs = list(product.required_capabilities.all())
+        gaps = [
+            f"nobody certified for {c.name.lower()}"
+            for c in self.capacity.uncertified(producer, needs)
+        ]
+        need, due = self._machine_need(request), due_date_for(product)
+        if need:
+            for capability in needs:
+                if self.capacity.free_minutes(producer, capability.pk, due) < need:
+                    gaps.append(
+                        f"no {_duration(need)} of {capability.name.lower()} machine time "
+                        f"free before {_day(due)}"
+                    )
+        return gaps
+
+    def _plan_machine_time(self, request: LineRequest, producer: Producer) -> None:
+        need = self._machine_need(request)
+        if need:
+            due = due_date_for(request.product)
+            for capability in request.product.required_capabilities.all():
+                self.capacity.plan(producer, capability.pk, due, need)
+
+    def _open_design_reason(
+        self,
+        request: LineRequest,
+        producer: Producer,
+        position: int,
+        ranked: list[Producer],
+        readiness: dict[int, list[str]],
+    ) -> str:
+        product = request.product
+        capabilities = sorted(product.required_capabilities.all(), key=lambda c: c.name)
+        skills = ", ".join(c.slug for c in capabilities)
+        distance = _distance_km(producer, self.delivery_point)
+        where = f", {distance:.1f} km away" if distance != math.inf else ""
+        reason = (
+            f"Open design: {producer.name} has the skills ({skills or 'none needed'}), "
+            f"{self.open_jobs.get(producer.pk, 0)} of {producer.max_open_jobs} jobs open"
+            f"{where}; choice {position} of {len(ranked)} with room, the first that has "
+            "the materials."
+        )
+        if capabilities:
+            if readiness[producer.pk]:
+                reason += (
+                    " No co-op with room had everything ready: "
+                    f"{producer.name} has {'; '.join(readiness[producer.pk])}."
+                )
+            else:
+                names = ", ".join(c.name.lower() for c in capabilities)
+                reason += f" It has a member certified for {names}"
+                need = self._machine_need(request)
+                if need:
+                    reason += (
+                        f" and {_duration(need)} of machine time free before "
+                        f"{_day(due_date_for(product))}"
+                    )
+                reason += "."
+            passed = [
+                f"{p.name} ({'; '.join(readiness[p.pk])})"
+                for p in ranked
+                if p.pk != producer.pk and readiness[p.pk] and not readiness[producer.pk]
+            ]
+            if passed:
+                reason += " Passed over: " + ", ".join(passed) + "."
+        return reason
 
     def _reserve_plan(self, request: LineRequest, producer: Producer) -> list[StockLine] | None:
         """Shelves to reserve from for this line at this producer, or None if short."""

@@ -213,6 +213,7 @@ class ProductDetailSerializer(ProductSerializer):
         fields = [
             *ProductSerializer.Meta.fields,
             "required_capabilities",
+            "machine_minutes",
             "images",
             "bill_of_materials",
             "options",

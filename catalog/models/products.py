@@ -80,6 +80,13 @@ class Product(models.Model):
     required_capabilities = models.ManyToManyField(
         "producers.Capability", blank=True, related_name="products"
     )
+    # Machine time one item takes on a machine giving a required capability: routing
+    # prefers co-ops that can get that much time before the job is due.
+    machine_minutes = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text="Minutes of machine time to make one (laser, CNC, printer …).",
+    )
     # The finished-goods count of a `stock` product, kept in the stock ledger.
     stock_item = models.OneToOneField(
         Material,

@@ -34,6 +34,7 @@ PRODUCT_WRITE_FIELDS = (
     "fulfilment",
     "lead_time_days",
     "open_design",
+    "machine_minutes",
 )
 PRODUCT_FIELDS = frozenset(PRODUCT_WRITE_FIELDS)
 

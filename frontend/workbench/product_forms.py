@@ -74,12 +74,23 @@ class ProductForm(_Form):
         required=False,
         help_text="Made-to-order goods only.",
     )
+    machine_minutes = forms.IntegerField(
+        label="Machine minutes for one",
+        required=False,
+        initial=0,
+        min_value=0,
+        max_value=24 * 60,
+        help_text="Time on a laser cutter, CNC router or printer to make one, if it needs one.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
 
     def service_fields(self) -> dict:
         """The cleaned data as the product services take it."""
         data = dict(self.cleaned_data)
         if data["lead_time_days"] is None:
             data["lead_time_days"] = 0
+        if data["machine_minutes"] is None:
+            data["machine_minutes"] = 0
         if not data["slug"]:
             data.pop("slug")
         return data

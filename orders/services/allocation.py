@@ -10,12 +10,10 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
-from django.utils import timezone
-
 from catalog.exceptions import InsufficientStock, Shortage
 from catalog.services.stock import StockLine, stock_release, stock_reserve
 from orders.models import Allocation, Job, JobTransition, Order, OrderLine
-from orders.routing import RoutedLine
+from orders.routing import RoutedLine, due_date_for
 
 J = Job.Status
 
@@ -34,11 +32,8 @@ def transition(job: Job, to: str, *, by, note: str = "") -> None:
 
 
 def expected_date(route: RoutedLine) -> datetime.date:
-    """When one line should be ready: ready-made goods on the shelf by tomorrow, goods made
-    to order after their lead time (at least a day)."""
-    product = route.request.product
-    lead = product.lead_time_days if product.made_to_order else 0
-    return timezone.localdate() + datetime.timedelta(days=max(lead, 1))
+    """When one line should be ready (see `orders.routing.due_date_for`)."""
+    return due_date_for(route.request.product)
 
 
 def _due_date(routed: list[RoutedLine]) -> datetime.date:
