@@ -31,6 +31,7 @@ def api_root(request, format=None):
         "stock-adjustments",
         "stock-transfers",
         "report-materials-usage",
+        "report-machine-usage",
         "report-community-wealth",
         "order-list",
         "job-list",
@@ -49,6 +50,7 @@ urlpatterns = [
     path("", include("orders.api.urls")),
     path("", include("orders.api.deliveries")),
     path("", include("orders.api.payments")),
+    path("", include("fablab.api.reports")),
     path("", include("community.api.fund")),
     # Participatory budgeting rounds.
     path("", include("community.api.rounds")),

@@ -2,13 +2,18 @@
 
 import datetime
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from fablab.hours import Window, subtract, weekly_windows
 from fablab.models import Booking, Certification, Machine, OutOfService
+from producers import permissions
 from producers.models import Membership, Producer
+
+CENTS = Decimal("0.01")
+HOURS = Decimal("0.01")
 
 
 def certified_capabilities(producer_ids, *, on: datetime.date | None = None) -> dict[int, set[int]]:
@@ -74,3 +79,61 @@ def machines_with_time(capability_ids, *, until: datetime.datetime) -> list[Mach
 def members_of(producer: Producer | int) -> QuerySet:
     producer_id = producer if isinstance(producer, int) else producer.pk
     return Membership.objects.filter(producer_id=producer_id).select_related("user")
+
+
+def _month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    start = month.replace(day=1)
+    following = (start + datetime.timedelta(days=32)).replace(day=1)
+    return (
+        timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)),
+        timezone.make_aware(datetime.datetime.combine(following, datetime.time.min)),
+    )
+
+
+def machine_usage(*, month: datetime.date, user) -> list[dict]:
+    """Machine hours each co-op booked in a month (by when each booking starts, in the
+    network's time zone), per machine, at the machine's rate per hour.
+
+    Cancelled bookings do not count. Fab Lab staff and platform staff see every co-op;
+    a co-op member sees their own co-ops' rows. Two queries.
+    """
+    start, end = _month_bounds(month)
+    bookings = Booking.objects.active().filter(starts_at__gte=start, starts_at__lt=end)
+    if not permissions.can_keep_shared_store(user):
+        bookings = bookings.filter(producer_id__in=permissions.producer_ids_for(user))
+    rows = (
+        bookings.order_by()
+        .values("producer_id", "machine_id")
+        .annotate(
+            booked=Sum(
+                ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
+            ),
+            bookings=Count("id"),
+        )
+    )
+    rows = list(rows)
+    machines = Machine.objects.select_related("capability").in_bulk(
+        {row["machine_id"] for row in rows}
+    )
+    producers = Producer.objects.in_bulk({row["producer_id"] for row in rows})
+    report = []
+    for row in rows:
+        machine, producer = machines[row["machine_id"]], producers[row["producer_id"]]
+        minutes = int(row["booked"].total_seconds() // 60)
+        hours = (Decimal(minutes) / 60).quantize(HOURS, ROUND_HALF_UP)
+        cost = (Decimal(minutes) * machine.rate_per_hour / 60).quantize(CENTS, ROUND_HALF_UP)
+        report.append(
+            {
+                "producer__slug": producer.slug,
+                "producer__name": producer.name,
+                "machine__slug": machine.slug,
+                "machine__name": machine.name,
+                "capability": machine.capability.name,
+                "bookings": row["bookings"],
+                "minutes": minutes,
+                "hours": hours,
+                "rate_per_hour": machine.rate_per_hour,
+                "cost": cost,
+            }
+        )
+    return sorted(report, key=lambda r: (r["producer__name"], r["machine__name"]))

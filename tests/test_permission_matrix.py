@@ -241,6 +241,10 @@ MATRIX |= {
     ("proposal-disburse", "post", "-"): roles(401, 403, 403, 403, 403, 201),
     ("my-proposal-list", "get", "-"): roles(401, 200, 200, 200, 200, 200),
 }
+# The Fab Lab: machine time booked per co-op, like materials used.
+MATRIX |= {
+    ("report-machine-usage", "get", "-"): roles(401, 403, 200, 200, 200, 200),
+}
 for _action in ("accept", "decline", "start", "ready", "hand-over", "no-show"):
     MATRIX[(f"job-{_action}", "post", "A")] = roles(401, 404, 200, 200, 404, 200)
     MATRIX[(f"job-{_action}", "post", "B")] = roles(401, 404, 404, 404, 404, 200)

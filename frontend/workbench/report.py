@@ -1,4 +1,4 @@
-"""The materials usage report: what each co-op used in a month, at its cost, with a chart."""
+"""The usage report: the materials and machine time each co-op used in a month, at their cost."""
 
 import datetime
 from decimal import Decimal
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from backend.money import format_money
 from backend.months import parse_month
 from catalog.selectors import materials_usage
+from fablab.selectors import machine_usage
 from frontend.charts import horizontal_bar_chart
 from frontend.workbench.common import workbench_view
 
@@ -45,6 +46,7 @@ def report(request):
     previous = (month - datetime.timedelta(days=1)).replace(day=1)
     following = (month + datetime.timedelta(days=32)).replace(day=1)
     this_month = timezone.localdate().replace(day=1)
+    machine_rows = machine_usage(month=month, user=request.user)
     return render(
         request,
         "frontend/workbench/report.html",
@@ -57,6 +59,9 @@ def report(request):
             "totals": [(name, format_money(cost)) for name, cost in bars],
             "total": format_money(sum(per_producer.values(), Decimal("0"))),
             "chart": chart,
+            "machine_rows": machine_rows,
+            "machine_hours": sum((row["hours"] for row in machine_rows), Decimal("0")),
+            "machine_total": format_money(sum((r["cost"] for r in machine_rows), Decimal("0"))),
             "previous": previous,
             "following": following if following <= this_month else None,
             "this_month": this_month if month != this_month else None,

@@ -620,7 +620,7 @@ def test_the_report_navigates_between_months(client, woodworker):
     content = signed_in(client, woodworker).get("/workbench/report/?month=2024-03").content
     content = content.decode()
 
-    assert "Materials used in March 2024" in content
+    assert "Materials and machine time used in March 2024" in content
     assert 'href="?month=2024-02"' in content
     assert 'href="?month=2024-04"' in content
     assert "Nothing left the shared store or was used in March 2024." in content
