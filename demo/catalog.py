@@ -66,6 +66,7 @@ def seed_products(by, *, with_images: bool = True, progress=None) -> int:
             lead_time_days=row["lead_time_days"],
             open_design=bool(caps),
             required_capabilities=[capabilities[c] for c in caps],
+            machine_minutes=row.get("machine_minutes", 0),
             status=status,
         )
         if bom:

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from catalog.models import Product, ProductImage, StockMovement
+from fablab.hours import covers, weekly_windows
+from fablab.models import Booking, Certification, Machine
 from orders.models import Order, PickupPoint
 from producers.models import Membership, Producer
 
@@ -98,3 +100,23 @@ def test_seed_demo_opens_the_center_kept_by_the_fab_lab_once():
     assert center.name == "The Center"
     assert center.keeper.kind == "fablab"
     assert center.active
+
+
+def test_seed_demo_gives_the_fablab_its_machines_certified_people_and_bookings():
+    seed("--no-images")
+
+    capabilities = list(Machine.objects.values_list("capability__slug", flat=True))
+    assert capabilities.count("laser_cutting") == 2
+    assert capabilities.count("cnc_routing") == 1
+    assert capabilities.count("3d_printing") == 6
+    assert Certification.objects.current().filter(person__username="woodshop").count() == 2
+    bookings = Booking.objects.active().select_related("machine")
+    assert bookings.count() >= 5
+    # Every demo booking fits its machine's opening hours.
+    for booking in bookings:
+        hours = booking.machine.opening_hours.all()
+        assert covers(
+            weekly_windows(hours, booking.starts_at, booking.ends_at),
+            booking.starts_at,
+            booking.ends_at,
+        )

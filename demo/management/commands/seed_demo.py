@@ -5,6 +5,7 @@ from django.db import transaction
 from demo.budgeting import seed_budgeting
 from demo.bulk import seed_bulk_products
 from demo.catalog import seed_products
+from demo.fablab import seed_fablab
 from demo.fund import seed_fund
 from demo.network import DEMO_LOGINS, seed_accounts, seed_more_co_ops, seed_producers
 from demo.options import seed_options
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             seed_pickup_points(producers)
             self.stdout.write("Demo network: materials and the shared store's ledger…")
             movements = seed_stock(by=users["technician"])
+            self.stdout.write("Demo network: the Fab Lab's machines, certified people, bookings…")
+            seed_fablab(users, producers)
         self.stdout.write("Demo network: the catalog, with drawings of each product…")
         created = seed_products(
             by=users["technician"], with_images=not no_images, progress=self._progress
