@@ -44,6 +44,9 @@ def assert_accessible(page) -> None:
 
 def open_filters(page) -> None:
     """Open the catalog's filter panel: a phone shows it folded behind its button."""
+    # catalog.js (deferred) opens it on wide screens: let it run before deciding to click,
+    # or the click folds the panel it has just opened.
+    page.wait_for_load_state("domcontentloaded")
     panel = page.locator("#filter-panel")
     if panel.get_attribute("open") is None:
         panel.locator("summary").click()
