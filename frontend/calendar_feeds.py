@@ -5,7 +5,7 @@ search engines are asked not to index it.
 """
 
 from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from fablab import calendars
 from fablab.feeds import bookings_feed
@@ -20,7 +20,7 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def machine_calendar_feed(request, token: str):
     machine = calendars.machine_by_calendar_token(token)
     if machine is None:
@@ -33,7 +33,7 @@ def machine_calendar_feed(request, token: str):
     return _ics(body, machine.slug)
 
 
-@require_GET
+@require_safe
 def coop_calendar_feed(request, token: str):
     calendar = calendars.coop_calendar_by_token(token)
     if calendar is None:
