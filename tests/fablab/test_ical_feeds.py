@@ -220,3 +220,10 @@ def test_a_reset_is_a_post(client, laser, technician):
         client.get(reverse("workbench:machine-calendar-reset", args=[laser.slug])).status_code
         == 405
     )
+
+
+def test_a_calendar_app_may_ask_with_head_first(client, laser):
+    response = client.head(machine_feed_url(laser))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
