@@ -149,15 +149,16 @@ def calendar_links(request):
     """The feed links of the user's co-ops and of each machine they may book."""
     user = request.user
     coops = _my_coops(user)
-    coop_feeds = [
-        {
-            "producer": coop,
-            "url": _feed_url(request, "frontend:coop_calendar_feed", calendar.token),
-            "may_reset": can_manage(user, coop),
-        }
-        for coop in coops
-        for calendar in [coop_calendar_ensure(producer=coop)]
-    ]
+    coop_feeds = []
+    for coop in coops:
+        calendar = coop_calendar_ensure(producer=coop)
+        coop_feeds.append(
+            {
+                "producer": coop,
+                "url": _feed_url(request, "frontend:coop_calendar_feed", calendar.token),
+                "may_reset": can_manage(user, coop),
+            }
+        )
     machines = list(_bookable_machines(user))
     for machine in machines:
         machine.feed_url = _feed_url(
