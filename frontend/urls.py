@@ -1,6 +1,13 @@
 from django.urls import path
 
-from frontend import account_views, back_in_stock, budgeting_views, community_views, views
+from frontend import (
+    account_views,
+    back_in_stock,
+    budgeting_views,
+    calendar_feeds,
+    community_views,
+    views,
+)
 from frontend.workbench import members
 
 app_name = "frontend"
@@ -80,4 +87,18 @@ urlpatterns += [
         name="proposal_disburse",
     ),
     path("community/my-proposals/", budgeting_views.my_proposals, name="my_proposals"),
+]
+
+# Calendar feeds of machine bookings: the secret link is the key.
+urlpatterns += [
+    path(
+        "calendars/machines/<slug:token>.ics",
+        calendar_feeds.machine_calendar_feed,
+        name="machine_calendar_feed",
+    ),
+    path(
+        "calendars/co-ops/<slug:token>.ics",
+        calendar_feeds.coop_calendar_feed,
+        name="coop_calendar_feed",
+    ),
 ]

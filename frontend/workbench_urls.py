@@ -5,6 +5,7 @@ from frontend.workbench import (
     deliveries,
     earnings,
     export,
+    fablab_calendars,
     goods,
     jobs,
     ledger,
@@ -144,5 +145,22 @@ urlpatterns = [
         "co-ops/<slug:slug>/invitations/<int:pk>/revoke/",
         members.coop_invitation_revoke,
         name="coop-invitation-revoke",
+    ),
+]
+
+# Fab Lab calendars: a machine's day and week, and the feeds' secret links.
+urlpatterns += [
+    path("machines/<slug:slug>/day/", fablab_calendars.machine_day, name="machine-day"),
+    path("machines/<slug:slug>/week/", fablab_calendars.machine_week, name="machine-week"),
+    path("calendars/", fablab_calendars.calendar_links, name="calendars"),
+    path(
+        "calendars/co-ops/<slug:slug>/reset/",
+        fablab_calendars.coop_calendar_reset_view,
+        name="coop-calendar-reset",
+    ),
+    path(
+        "calendars/machines/<slug:slug>/reset/",
+        fablab_calendars.machine_calendar_reset_view,
+        name="machine-calendar-reset",
     ),
 ]

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.text import slugify
 
 from catalog.models import Category, Material, Product, StockLocation, Unit
 from catalog.services.options import FieldSpec, OptionSpec, product_options_set
 from catalog.services.products import product_create, product_stock_receive
+from fablab.models import Booking, Machine, OpeningHours
 from fablab.services.certifications import certification_grant
 from orders.services import (
     Contact,
@@ -248,3 +250,36 @@ def certify_a_member(producer, *, capabilities=None, expires_in_days: int = 365)
             by=None,
         )
     return maker
+
+
+# --- Fab Lab machines and bookings -------------------------------------------------------------
+
+
+def make_machine(*, name: str = "Laser cutter A", slug: str | None = None, keeper=None, **fields):
+    """A machine (the Fab Lab's unless `keeper` says otherwise), open Monday to Saturday
+    9 am to 5 pm, Chicago time."""
+    fields.setdefault("capability", CapabilityFactory(slug="laser_cutting"))
+    machine = Machine.objects.create(
+        name=name, slug=slug or slugify(name), keeper=keeper or FabLabFactory(), **fields
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(machine=machine, weekday=day, opens=datetime.time(9), closes=datetime.time(17))
+        for day in range(6)
+    )
+    return machine
+
+
+def make_booking(*, machine, producer, starts_at, minutes: int = 60, booked_by=None, **fields):
+    """A booking made straight in the database: no rules are checked."""
+    if booked_by is None:
+        booked_by = UserFactory()
+        Membership.objects.get_or_create(user=booked_by, producer=producer)
+    starts_at = starts_at.astimezone(datetime.UTC)  # so the minutes are real ones
+    return Booking.objects.create(
+        machine=machine,
+        producer=producer,
+        booked_by=booked_by,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(minutes=minutes),
+        **fields,
+    )
