@@ -36,6 +36,8 @@ from producers.models import Producer
 
 NO_OVERLAP_CONSTRAINT = "booking_machine_time_no_overlap"
 EXCLUSION_VIOLATION = "23P01"
+# How far ahead a machine may be booked: time further out is the Fab Lab's to plan.
+BOOKING_HORIZON = datetime.timedelta(days=2 * 366)
 
 
 def booking_create(
@@ -141,7 +143,10 @@ def _in_utc(starts_at: datetime.datetime, ends_at: datetime.datetime):
     wall clocks, which is an hour out across a daylight-saving change."""
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValidationError({"starts_at": "Give the times with their time zone."})
-    return starts_at.astimezone(datetime.UTC), ends_at.astimezone(datetime.UTC)
+    try:
+        return starts_at.astimezone(datetime.UTC), ends_at.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValidationError({"starts_at": "That time is out of range."}) from None
 
 
 def _check_times(machine: Machine, starts_at: datetime.datetime, ends_at: datetime.datetime):
@@ -152,8 +157,13 @@ def _check_times(machine: Machine, starts_at: datetime.datetime, ends_at: dateti
         raise ValidationError(
             {"ends_at": f"One booking of {machine.name} may last at most {_duration(longest)}."}
         )
-    if starts_at < timezone.now():
+    now = timezone.now()
+    if starts_at < now:
         raise ValidationError({"starts_at": "That time has already passed."})
+    if starts_at > now + BOOKING_HORIZON:
+        raise ValidationError(
+            {"starts_at": f"Machines are booked up to {BOOKING_HORIZON.days} days ahead."}
+        )
 
 
 def _duration(minutes: int) -> str:

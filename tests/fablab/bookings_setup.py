@@ -77,3 +77,16 @@ def lab_world(slug: str = "makers") -> Lab:
 
 def uncertified_member(coop):
     return MembershipFactory(producer=coop, user=UserFactory(username="not-yet-trained")).user
+
+
+def next_clock_change(month: int) -> datetime.date:
+    """The next day (from tomorrow) on which Chicago's clocks change, in `month`: 3 for
+    springing forward, 11 for falling back. Found with zoneinfo, not written down."""
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    for _ in range(800):
+        noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=CHICAGO)
+        before = noon - datetime.timedelta(days=1)
+        if day.month == month and noon.utcoffset() != before.utcoffset():
+            return day
+        day += datetime.timedelta(days=1)
+    raise AssertionError("no change of the clocks in two years")

@@ -12,6 +12,7 @@ from tests.fablab.bookings_setup import (
     lab_world,
     laser_cutter,
     local,
+    next_clock_change,
     next_weekday,
     uncertified_member,
 )
@@ -156,7 +157,7 @@ def test_an_uncertified_member_is_told_to_get_certified(client, lab, day):
 def test_a_time_the_clocks_skip_is_refused(client, lab):
     response = signed_in(client, lab.member).post(
         "/workbench/machines/laser-cutter/",
-        form(datetime.date(2027, 3, 14), "02:30", "03:30"),
+        form(next_clock_change(3), "02:30", "03:30"),
     )
 
     assert response.status_code == 400

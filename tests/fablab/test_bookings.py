@@ -27,6 +27,7 @@ from tests.fablab.bookings_setup import (
     lab_world,
     laser_cutter,
     local,
+    next_clock_change,
     next_weekday,
     uncertified_member,
 )
@@ -309,9 +310,9 @@ def test_the_database_itself_refuses_an_overlapping_booking(lab, tuesday):
 
 # --- Daylight saving: stored in UTC, opening hours on the wall clock ------------------------
 
-# The first Sunday of November and the second of March of the coming year.
-FALL_BACK = datetime.date(2027, 11, 7)
-SPRING_FORWARD = datetime.date(2027, 3, 14)
+# The next days the clocks change (the first Sunday of November, the second of March).
+FALL_BACK = next_clock_change(11)
+SPRING_FORWARD = next_clock_change(3)
 
 
 @pytest.mark.parametrize(("day", "utc_hours"), [(FALL_BACK, (15, 17)), (SPRING_FORWARD, (14, 16))])
@@ -333,8 +334,8 @@ def test_opening_hours_follow_the_wall_clock_across_the_change(lab):
     refused(
         OutsideOpeningHours,
         lambda: lab.book(
-            datetime.datetime(2027, 11, 7, 14, tzinfo=UTC),
-            datetime.datetime(2027, 11, 7, 16, tzinfo=UTC),
+            datetime.datetime.combine(FALL_BACK, datetime.time(14), UTC),
+            datetime.datetime.combine(FALL_BACK, datetime.time(16), UTC),
         ),
     )
 
@@ -460,3 +461,11 @@ def test_a_cancelled_booking_cannot_be_moved(lab, tuesday):
         booking_move(
             booking=booking, by=lab.member, starts_at=local(tuesday, 14), ends_at=local(tuesday, 15)
         )
+
+
+def test_a_booking_years_ahead_is_refused(lab):
+    far = timezone.localdate() + datetime.timedelta(days=3 * 365)
+
+    error = refused(ValidationError, lambda: lab.book(local(far, 10), local(far, 11)))
+
+    assert error.message_dict["starts_at"] == ["Machines are booked up to 732 days ahead."]

@@ -10,6 +10,7 @@ from tests.fablab.bookings_setup import (
     lab_world,
     laser_cutter,
     local,
+    next_clock_change,
     next_weekday,
     uncertified_member,
 )
@@ -109,11 +110,11 @@ def test_a_member_books_and_gets_the_booking_in_chicago_time(api, lab, day):
 
 def test_times_without_an_offset_are_read_in_chicago(api, lab):
     api.as_user(lab.member)
-    day = datetime.date(2027, 11, 7)
+    day = next_clock_change(11)  # 9 am is 15:00 UTC after the clocks fall back
 
     response = api.post(
         "/api/v1/bookings/",
-        {"machine": "laser-cutter", "starts_at": "2027-11-07T09:00", "ends_at": "2027-11-07T11:00"},
+        {"machine": "laser-cutter", "starts_at": f"{day}T09:00", "ends_at": f"{day}T11:00"},
         format="json",
     )
 
@@ -257,3 +258,23 @@ def test_cancelling_frees_the_slot_and_only_the_right_people_may(api, lab, day):
     assert cancelled.json()["status"] == "cancelled"
     assert again.status_code == 409
     assert rebooked.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at"),
+    [
+        ("9999-12-31T22:00:00-06:00", "9999-12-31T23:00:00-06:00"),
+        ("0001-01-01T00:00:00+00:00", "0001-01-01T01:00:00+00:00"),
+    ],
+)
+def test_times_at_the_ends_of_the_calendar_answer_400(api, lab, starts_at, ends_at):
+    api.as_user(lab.member)
+
+    response = api.post(
+        "/api/v1/bookings/",
+        {"machine": "laser-cutter", "starts_at": starts_at, "ends_at": ends_at},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert not Booking.objects.exists()
