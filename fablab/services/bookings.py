@@ -126,12 +126,15 @@ def booking_cancel(*, booking: Booking, by) -> Booking:
     return locked
 
 
-def can_change(booking: Booking, user) -> bool:
-    """Whether `user` may move or cancel `booking`."""
+def can_change(booking: Booking, user, *, lab_staff: bool | None = None) -> bool:
+    """Whether `user` may move or cancel `booking`. `lab_staff`: whether the user is Fab
+    Lab or platform staff, when the caller knows it already (asking costs a query)."""
+    if lab_staff is None:
+        lab_staff = permissions.can_keep_shared_store(user)
     return (
-        booking.booked_by_id == getattr(user, "pk", None)
+        lab_staff
+        or booking.booked_by_id == getattr(user, "pk", None)
         or permissions.can_manage(user, booking.producer)
-        or permissions.can_keep_shared_store(user)
     )
 
 

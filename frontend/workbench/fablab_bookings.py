@@ -25,6 +25,7 @@ from frontend.workbench.common import my_producers, workbench_view
 from frontend.workbench.forms import _Form
 from orders.models import Job
 from producers.models import Producer
+from producers.permissions import can_keep_shared_store
 
 # Service field -> form field: the form asks for a day and two times.
 FIELD_OF = {"starts_at": "start", "ends_at": "end"}
@@ -238,8 +239,9 @@ def bookings(request):
     now = timezone.now()
     visible = selectors.bookings_visible_to(user)
     upcoming = list(visible.filter(status=Booking.Status.BOOKED, ends_at__gt=now))
+    lab_staff = can_keep_shared_store(user)
     for booking in upcoming:
-        booking.may_change = can_change(booking, user)
+        booking.may_change = can_change(booking, user, lab_staff=lab_staff)
         booking.started = booking.starts_at <= now
     earlier = visible.exclude(pk__in=[b.pk for b in upcoming]).order_by("-starts_at", "-pk")[:20]
     return render(

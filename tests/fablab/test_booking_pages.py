@@ -223,3 +223,32 @@ def test_another_coops_booking_is_not_found(client, lab, day):
 
     assert client.get(f"/workbench/bookings/{booking.pk}/move/").status_code == 404
     assert client.post(f"/workbench/bookings/{booking.pk}/cancel/").status_code == 404
+
+
+def test_a_member_of_two_coops_says_which_one_the_time_is_for(client, lab, day):
+    second = ProducerFactory(slug="second-coop", name="Second Co-op", certified=False)
+    second.memberships.create(user=lab.member)
+    client = signed_in(client, lab.member)
+
+    page = client.get("/workbench/machines/laser-cutter/").content.decode()
+    client.post("/workbench/machines/laser-cutter/", form(day, producer=second.pk))
+
+    assert "For the co-op" in page
+    assert Booking.objects.get().producer == second
+
+
+def test_the_bookings_page_reads_in_a_fixed_number_of_queries(
+    client, lab, django_assert_max_num_queries
+):
+    for week in range(1, 7):
+        day = next_weekday(3, weeks_ahead=week)
+        lab.book(local(day, 10), local(day, 12))
+    # Someone else of the co-op, who may change none of them: every check is asked.
+    client = signed_in(client, uncertified_member(lab.coop))
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/workbench/bookings/")
+
+    page = response.content.decode()
+    assert page.count('class="lab-booking"') == 6
+    assert "Cancel the booking" not in page

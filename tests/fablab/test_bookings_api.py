@@ -278,3 +278,30 @@ def test_times_at_the_ends_of_the_calendar_answer_400(api, lab, starts_at, ends_
 
     assert response.status_code == 400
     assert not Booking.objects.exists()
+
+
+def test_the_bookings_list_reads_in_a_fixed_number_of_queries(
+    api, lab, django_assert_max_num_queries
+):
+    for week in range(1, 7):
+        day = next_weekday(3, weeks_ahead=week)
+        lab.book(local(day, 10), local(day, 12))
+    api.as_user(lab.member)
+
+    with django_assert_max_num_queries(6):
+        response = api.get("/api/v1/bookings/")
+
+    assert response.json()["count"] == 6
+
+
+def test_the_machine_list_reads_in_a_fixed_number_of_queries(
+    api, lab, django_assert_max_num_queries
+):
+    for number in range(5):
+        laser_cutter(capability=lab.machine.capability, name=f"Cutter {number}", slug=f"c-{number}")
+    api.as_user(lab.member)
+
+    with django_assert_max_num_queries(7):
+        response = api.get("/api/v1/machines/")
+
+    assert response.json()["count"] == 6
