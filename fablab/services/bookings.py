@@ -90,7 +90,7 @@ def booking_move(
 
     Who may: as for `booking_cancel`. Locks the booking row; all or nothing: on any
     refusal the booking keeps its old times. Raises InvalidTransition for a cancelled
-    booking or one already begun.
+    booking or one already begun, MachineNotBookable once the machine is out of use.
     """
     with transaction.atomic():
         locked = _booking_for_update(booking)
@@ -100,6 +100,7 @@ def booking_move(
         machine = locked.machine
         starts_at, ends_at = _in_utc(starts_at, ends_at)
         _check_times(machine, starts_at, ends_at)
+        _check_machine_open_to(machine, locked.producer)
         _check_certified(machine, locked.booked_by, starts_at, ends_at)
         _serialise_on_sqlite(machine)
         _check_time_free(machine, starts_at, ends_at, excluding=locked.pk)

@@ -469,3 +469,53 @@ def test_a_booking_years_ahead_is_refused(lab):
     error = refused(ValidationError, lambda: lab.book(local(far, 10), local(far, 11)))
 
     assert error.message_dict["starts_at"] == ["Machines are booked up to 732 days ahead."]
+
+
+def test_a_booking_cannot_be_moved_once_its_machine_is_out_of_use(lab, tuesday):
+    booking = lab.book(local(tuesday, 10), local(tuesday, 12))
+    Machine.objects.filter(pk=lab.machine.pk).update(active=False)
+
+    with pytest.raises(MachineNotBookable):
+        booking_move(
+            booking=booking,
+            by=lab.member,
+            starts_at=local(tuesday, 13),
+            ends_at=local(tuesday, 14),
+        )
+
+    booking.refresh_from_db()
+    assert booking.starts_at == local(tuesday, 10)
+
+
+def _already(lab, *, started_hours_ago: int, lasting_hours: int) -> Booking:
+    """A booking made earlier, whose time has now begun (written directly: the service
+    takes no time in the past)."""
+    starts_at = timezone.now() - datetime.timedelta(hours=started_hours_ago)
+    return Booking.objects.create(
+        machine=lab.machine,
+        producer=lab.coop,
+        booked_by=lab.member,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=lasting_hours),
+    )
+
+
+def test_a_booking_under_way_cannot_be_moved_but_can_be_cancelled(lab, tuesday):
+    booking = _already(lab, started_hours_ago=1, lasting_hours=2)
+
+    with pytest.raises(InvalidTransition, match="has begun"):
+        booking_move(
+            booking=booking,
+            by=lab.member,
+            starts_at=local(tuesday, 13),
+            ends_at=local(tuesday, 14),
+        )
+
+    assert booking_cancel(booking=booking, by=lab.member).status == Booking.Status.CANCELLED
+
+
+def test_a_booking_that_is_over_cannot_be_cancelled(lab):
+    booking = _already(lab, started_hours_ago=3, lasting_hours=2)
+
+    with pytest.raises(InvalidTransition, match="is over"):
+        booking_cancel(booking=booking, by=lab.member)

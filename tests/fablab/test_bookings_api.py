@@ -305,3 +305,44 @@ def test_the_machine_list_reads_in_a_fixed_number_of_queries(
         response = api.get("/api/v1/machines/")
 
     assert response.json()["count"] == 6
+
+
+def test_fields_a_client_may_not_set_are_ignored(api, lab, day):
+    other = UserFactory(username="someone-else")
+    api.as_user(lab.member)
+
+    created = api.post(
+        "/api/v1/bookings/",
+        body(
+            lab,
+            day,
+            status="cancelled",
+            booked_by=other.username,
+            cancelled_at="2001-01-01T00:00:00Z",
+            cost="0.01",
+        ),
+        format="json",
+    )
+    booking = Booking.objects.get()
+    moved = api.patch(
+        f"/api/v1/bookings/{booking.pk}/",
+        {
+            "starts_at": local(day, 13).isoformat(),
+            "ends_at": local(day, 14).isoformat(),
+            "status": "cancelled",
+            "machine": "somewhere-else",
+            "note": "changed",
+        },
+        format="json",
+    )
+
+    assert created.status_code == 201
+    assert created.json()["cost"] == "36.00"
+    assert moved.status_code == 200
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.BOOKED
+    assert booking.booked_by == lab.member
+    assert booking.cancelled_at is None
+    assert booking.machine == lab.machine
+    assert booking.note == ""
+    assert booking.starts_at == local(day, 13)
