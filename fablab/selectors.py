@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -135,3 +136,9 @@ def open_jobs_of(producer: Producer | int) -> QuerySet:
     return job_model.objects.filter(
         producer_id=producer_id, status__in=job_model.OPEN_STATUSES
     ).order_by("due_date", "pk")
+
+
+def booking_cost(booking: Booking) -> Decimal:
+    """What the time booked costs at its machine's rate, to the cent (half up)."""
+    cost = booking.machine.rate_per_hour * booking.minutes / Decimal(60)
+    return cost.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

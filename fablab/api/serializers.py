@@ -2,17 +2,14 @@
 `fablab.services.bookings`. Times go out in the network's time zone (America/Chicago)
 with their offset; times sent without an offset are read in that zone."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from rest_framework import serializers
 
 from fablab.models import Booking, Machine, OpeningHours, OutOfService
-from fablab.selectors import machines_visible_to, open_jobs_of
+from fablab.selectors import booking_cost, machines_visible_to, open_jobs_of
 from producers import permissions
 from producers.models import Producer
 
 NOTE_MAX = Booking._meta.get_field("note").max_length
-CENTS = Decimal("0.01")
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):
@@ -80,8 +77,7 @@ class CostField(serializers.DecimalField):
     """What a booking costs at its machine's rate: money as text, never a float."""
 
     def to_representation(self, booking: Booking):
-        cost = booking.machine.rate_per_hour * booking.minutes / Decimal(60)
-        return super().to_representation(cost.quantize(CENTS, rounding=ROUND_HALF_UP))
+        return super().to_representation(booking_cost(booking))
 
 
 class BookingSerializer(serializers.ModelSerializer):

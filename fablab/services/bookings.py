@@ -29,7 +29,7 @@ from fablab.exceptions import (
     MachineOutOfService,
     OutsideOpeningHours,
 )
-from fablab.hours import covers, weekly_windows
+from fablab.hours import covers, duration_in_words, weekly_windows
 from fablab.models import Booking, Certification, Machine, OutOfService
 from producers import permissions
 from producers.models import Producer
@@ -158,8 +158,9 @@ def _check_times(machine: Machine, starts_at: datetime.datetime, ends_at: dateti
         raise ValidationError({"ends_at": "The end must be after the start."})
     longest = machine.max_booking_minutes
     if ends_at - starts_at > datetime.timedelta(minutes=longest):
+        most = duration_in_words(longest)
         raise ValidationError(
-            {"ends_at": f"One booking of {machine.name} may last at most {_duration(longest)}."}
+            {"ends_at": f"One booking of {machine.name} may last at most {most}."}
         )
     now = timezone.now()
     if starts_at < now:
@@ -168,14 +169,6 @@ def _check_times(machine: Machine, starts_at: datetime.datetime, ends_at: dateti
         raise ValidationError(
             {"starts_at": f"Machines are booked up to {BOOKING_HORIZON.days} days ahead."}
         )
-
-
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if rest:
-        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
-    return " ".join(parts)
 
 
 def _check_machine_open_to(machine: Machine, producer: Producer) -> None:

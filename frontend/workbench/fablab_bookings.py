@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.errors import DomainError
 from fablab import selectors
+from fablab.hours import duration_in_words
 from fablab.models import Booking, Machine, OpeningHours
 from fablab.services.bookings import booking_cancel, booking_create, booking_move, can_change
 from frontend.workbench.common import my_producers, workbench_view
@@ -65,6 +66,7 @@ def hours_in_words(hours) -> str:
 
 def _decorate(machine: Machine) -> Machine:
     machine.hours_text = hours_in_words(machine.opening_hours.all())
+    machine.longest = duration_in_words(machine.max_booking_minutes)
     outages = getattr(machine, "outages_ahead", [])
     machine.next_outage = outages[0] if outages else None
     return machine
@@ -242,6 +244,8 @@ def bookings(request):
     lab_staff = can_keep_shared_store(user)
     for booking in upcoming:
         booking.may_change = can_change(booking, user, lab_staff=lab_staff)
+        booking.length = duration_in_words(booking.minutes)
+        booking.cost = selectors.booking_cost(booking)
         booking.started = booking.starts_at <= now
     earlier = visible.exclude(pk__in=[b.pk for b in upcoming]).order_by("-starts_at", "-pk")[:20]
     return render(

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from fablab.hours import duration_in_words
 from fablab.models import Booking, OutOfService
 from frontend.workbench.fablab_bookings import hours_in_words
 from tests.fablab.bookings_setup import (
@@ -252,3 +253,20 @@ def test_the_bookings_page_reads_in_a_fixed_number_of_queries(
     page = response.content.decode()
     assert page.count('class="lab-booking"') == 6
     assert "Cancel the booking" not in page
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [(240, "4 hours"), (60, "1 hour"), (90, "1 hour 30 minutes"), (45, "45 minutes")],
+)
+def test_lengths_read_as_words(minutes, words):
+    assert duration_in_words(minutes) == words
+
+
+def test_your_bookings_show_the_length_and_the_cost(client, lab, day):
+    lab.book(local(day, 10), local(day, 11, 30))
+
+    page = signed_in(client, lab.member).get("/workbench/bookings/").content.decode()
+
+    assert "(1 hour 30 minutes)" in page
+    assert "$27.00 at $18.00 an hour" in page
