@@ -115,7 +115,9 @@ def machine_with_time(machine: Machine, *, days: int = 7) -> tuple[Machine, list
     now = timezone.now()
     until = now + datetime.timedelta(days=days)
     found = machines_with_time([machine.capability_id], until=until)
-    same = next(m for m in found if m.pk == machine.pk)
+    same = next((m for m in found if m.pk == machine.pk), None)
+    if same is None:  # taken out of use meanwhile: no free time
+        return machine, []
     return same, free_windows(same, now, until)
 
 
