@@ -39,6 +39,8 @@ def api_root(request, format=None):
         "community-fund-entries",
         "community-disbursements",
         "round-list",
+        "machine-list",
+        "booking-list",
     ]
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 
@@ -54,4 +56,6 @@ urlpatterns = [
     path("", include("community.api.fund")),
     # Participatory budgeting rounds.
     path("", include("community.api.rounds")),
+    # The Fab Lab's machines and their bookings.
+    path("", include("fablab.api.urls")),
 ]

@@ -21,3 +21,25 @@ class OutsideOpeningHours(DomainError):
 class MachineOutOfService(DomainError):
     code = "machine_out_of_service"
     default_detail = "The machine is out of service for part of that time."
+
+
+class BookingNotAllowed(DomainError):
+    """The person may not book for, move or cancel on behalf of this co-op."""
+
+    code = "booking_not_allowed"
+    status_code = 403
+    default_detail = "You may not book machine time for this co-op."
+
+
+class MachineNotBookable(DomainError):
+    """A machine the co-op may not use (another co-op's own) or one taken out of use:
+    as good as unknown to the one asking."""
+
+    code = "machine_not_found"
+    status_code = 404
+    default_detail = "No machine by that name is open to your co-op."
+
+
+class JobNotOpen(DomainError):
+    code = "job_not_open"
+    default_detail = "That job is finished or cancelled: book time on its own or for an open job."

@@ -73,3 +73,12 @@ def covers(windows: list[Window], start: datetime.datetime, end: datetime.dateti
 
 def minutes(windows: Iterable[Window]) -> int:
     return int(sum((end - start).total_seconds() for start, end in windows) // 60)
+
+
+def duration_in_words(total_minutes: int) -> str:
+    """2 hours, 1 hour 30 minutes, 45 minutes."""
+    hours, rest = divmod(total_minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if rest or not parts:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)

@@ -137,3 +137,71 @@ def machine_usage(*, month: datetime.date, user) -> list[dict]:
             }
         )
     return sorted(report, key=lambda r: (r["producer__name"], r["machine__name"]))
+
+
+# --- Machines and bookings, as each person may see them ---------------------------------
+
+
+def sees_every_machine(user) -> bool:
+    """Fab Lab staff and platform staff see every machine and every booking."""
+    return permissions.can_keep_shared_store(user)
+
+
+def in_the_network(user) -> bool:
+    """Whether `user` books machine time at all: a co-op member, or staff."""
+    return bool(permissions.producer_ids_for(user)) or permissions.is_platform_staff(user)
+
+
+def machines_visible_to(user) -> QuerySet[Machine]:
+    """The active machines `user` sees: the Fab Lab's and their co-ops' own (all of them for
+    staff), with capability, keeper, opening hours and the outages still ahead."""
+    machines = Machine.objects.filter(active=True)
+    if not sees_every_machine(user):
+        machines = machines.filter(
+            Q(keeper__kind=Producer.Kind.FABLAB)
+            | Q(keeper_id__in=permissions.producer_ids_for(user))
+        )
+    return machines.select_related("capability", "keeper").prefetch_related(
+        "opening_hours",
+        Prefetch(
+            "outages",
+            queryset=OutOfService.objects.filter(ends_at__gt=timezone.now()),
+            to_attr="outages_ahead",
+        ),
+    )
+
+
+def machine_with_time(machine: Machine, *, days: int = 7) -> tuple[Machine, list[Window]]:
+    """`machine` and its free windows from now for `days` days. Four queries."""
+    now = timezone.now()
+    until = now + datetime.timedelta(days=days)
+    found = machines_with_time([machine.capability_id], until=until)
+    same = next((m for m in found if m.pk == machine.pk), None)
+    if same is None:  # taken out of use meanwhile: no free time
+        return machine, []
+    return same, free_windows(same, now, until)
+
+
+def bookings_visible_to(user) -> QuerySet[Booking]:
+    """The bookings of `user`'s co-ops (every booking for staff), soonest first."""
+    bookings = Booking.objects.all()
+    if not sees_every_machine(user):
+        bookings = bookings.filter(producer_id__in=permissions.producer_ids_for(user))
+    return bookings.select_related(
+        "machine__capability", "machine__keeper", "producer", "booked_by", "job"
+    ).order_by("starts_at", "pk")
+
+
+def open_jobs_of(producer: Producer | int) -> QuerySet:
+    """The producer's jobs a booking may be for: those still open."""
+    producer_id = producer if isinstance(producer, int) else producer.pk
+    job_model = Booking._meta.get_field("job").related_model
+    return job_model.objects.filter(
+        producer_id=producer_id, status__in=job_model.OPEN_STATUSES
+    ).order_by("due_date", "pk")
+
+
+def booking_cost(booking: Booking) -> Decimal:
+    """What the time booked costs at its machine's rate, to the cent (half up)."""
+    cost = booking.machine.rate_per_hour * booking.minutes / Decimal(60)
+    return cost.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -19,6 +19,7 @@ from frontend.workbench import (
     stock,
     store,
 )
+from frontend.workbench import fablab_bookings as machine_pages
 
 app_name = "workbench"
 
@@ -146,6 +147,12 @@ urlpatterns = [
         members.coop_invitation_revoke,
         name="coop-invitation-revoke",
     ),
+    # Fab Lab machines and the co-op's bookings of them.
+    path("machines/", machine_pages.machines, name="machines"),
+    path("machines/<slug:slug>/", machine_pages.machine, name="machine"),
+    path("bookings/", machine_pages.bookings, name="bookings"),
+    path("bookings/<int:pk>/move/", machine_pages.booking_move_view, name="booking-move"),
+    path("bookings/<int:pk>/cancel/", machine_pages.booking_cancel_view, name="booking-cancel"),
 ]
 
 # Fab Lab calendars: a machine's day and week, and the feeds' secret links.

@@ -35,6 +35,7 @@ from producers.models import Membership
 from producers.permissions import forget_roles
 from producers.tokens import api_token_issue
 from tests.community.rounds import budgeting_world
+from tests.fablab.matrix_world import bookings_world
 from tests.factories import (
     CapabilityFactory,
     CategoryFactory,
@@ -248,6 +249,25 @@ MATRIX |= {
 for _action in ("accept", "decline", "start", "ready", "hand-over", "no-show"):
     MATRIX[(f"job-{_action}", "post", "A")] = roles(401, 404, 200, 200, 404, 200)
     MATRIX[(f"job-{_action}", "post", "B")] = roles(401, 404, 404, 404, 404, 200)
+# Fab Lab machines and bookings: co-op members (and staff) only. A co-op sees the Fab
+# Lab's machines and its own; Fab Lab staff see every machine and booking. Members book
+# for their own co-op; the booker, the co-op's managers, Fab Lab staff and platform staff
+# move and cancel a booking.
+PRODUCER = Hidden("producer")
+MATRIX |= {
+    ("machine-list", "get", "-"): roles(401, 403, 200, 200, 200, 200),
+    ("machine-detail", "get", "A"): roles(401, 403, 200, 200, 200, 200),
+    ("machine-detail", "get", "B"): roles(401, 403, 404, 404, 200, 200),
+    ("booking-list", "get", "-"): roles(401, 403, 200, 200, 200, 200),
+    ("booking-list", "post", "A"): roles(401, 403, 201, 201, PRODUCER, 201),
+    ("booking-list", "post", "B"): roles(401, 403, PRODUCER, PRODUCER, PRODUCER, 201),
+    ("booking-detail", "get", "A"): roles(401, 403, 200, 200, 200, 200),
+    ("booking-detail", "get", "B"): roles(401, 403, 404, 404, 200, 200),
+    ("booking-detail", "patch", "A"): roles(401, 403, 200, 200, 200, 200),
+    ("booking-detail", "patch", "B"): roles(401, 403, 404, 404, 200, 200),
+    ("booking-cancel", "post", "A"): roles(401, 403, 200, 200, 200, 200),
+    ("booking-cancel", "post", "B"): roles(401, 403, 404, 404, 200, 200),
+}
 
 
 def api_routes():
@@ -396,6 +416,7 @@ class World:
         # Something in the community fund, so that staff can pay out of it.
         adjustment_record(amount=Decimal("50.00"), reason="Opening", by=self.users["staff"])
         self.budgeting = budgeting_world()
+        self.fablab = bookings_world(self)
 
     def kwargs(self, name: str, names: set[str], side: Side | None) -> dict:
         if side is None:
@@ -414,6 +435,8 @@ class World:
 
     @staticmethod
     def _slug(name: str, side: Side) -> str:
+        if name.startswith("machine-"):
+            return side.machine.slug
         if name == "product-detail":
             return side.draft.slug
         if name.startswith("pickup-point-"):
@@ -424,6 +447,8 @@ class World:
 
     @staticmethod
     def _pk(name: str, side: Side) -> int:
+        if name.startswith("booking-"):
+            return side.booking.pk
         if name == "job-detail":
             return side.job.pk
         if name.startswith("job-"):
@@ -496,6 +521,7 @@ class World:
             else {},
         }
         bodies |= self.budgeting.bodies()
+        bodies |= self.fablab.bodies(side)
         return bodies.get(name, {})
 
 
