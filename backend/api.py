@@ -38,6 +38,7 @@ def api_root(request, format=None):
         "community-fund-entries",
         "community-disbursements",
         "round-list",
+        "certification-list",
     ]
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 
@@ -52,4 +53,6 @@ urlpatterns = [
     path("", include("community.api.fund")),
     # Participatory budgeting rounds.
     path("", include("community.api.rounds")),
+    # The Fab Lab: who is certified for what.
+    path("", include("fablab.api.urls")),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from fablab.hours import Window, subtract, weekly_windows
 from fablab.models import Booking, Certification, Machine, OutOfService
 from producers.models import Membership, Producer
+from producers.permissions import can_keep_shared_store, producer_ids_for
 
 
 def certified_capabilities(producer_ids, *, on: datetime.date | None = None) -> dict[int, set[int]]:
@@ -74,3 +75,38 @@ def machines_with_time(capability_ids, *, until: datetime.datetime) -> list[Mach
 def members_of(producer: Producer | int) -> QuerySet:
     producer_id = producer if isinstance(producer, int) else producer.pk
     return Membership.objects.filter(producer_id=producer_id).select_related("user")
+
+
+def certifications_visible_to(user) -> QuerySet[Certification]:
+    """The certifications `user` may read: every one for Fab Lab and platform staff; for
+    anyone else their own and those of the people in their co-ops. With person,
+    capability and certifier joined."""
+    found = Certification.objects.select_related("person", "capability", "certified_by")
+    if not user or not user.is_authenticated:
+        return found.none()
+    if can_keep_shared_store(user):
+        return found
+    colleagues = Membership.objects.filter(producer_id__in=producer_ids_for(user)).values("user_id")
+    return found.filter(Q(person=user) | Q(person_id__in=colleagues))
+
+
+def certifications_to_remind(*, on: datetime.date, within_days: int) -> QuerySet[Certification]:
+    """Current certifications that run out within `within_days` of `on` and whose holder
+    has not been reminded since they were granted or renewed; holders with no email or a
+    closed account are left out."""
+    return (
+        Certification.objects.current(on)
+        .filter(
+            expires_on__lte=on + datetime.timedelta(days=within_days),
+            reminded_at__isnull=True,
+            person__is_active=True,
+        )
+        .exclude(person__email="")
+        .select_related("person", "capability")
+        .order_by("pk")
+    )
+
+
+def fablab_producer() -> Producer | None:
+    """The network's Fab Lab, when there is one."""
+    return Producer.objects.filter(kind=Producer.Kind.FABLAB).first()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend.workbench import (
+    certifications,
     coop,
     deliveries,
     earnings,
@@ -144,5 +145,18 @@ urlpatterns = [
         "co-ops/<slug:slug>/invitations/<int:pk>/revoke/",
         members.coop_invitation_revoke,
         name="coop-invitation-revoke",
+    ),
+    # Fab Lab certifications: who may run which machines, and until when.
+    path("certifications/", certifications.certifications, name="certifications"),
+    path("certifications/new/", certifications.certification_new, name="certification-new"),
+    path(
+        "certifications/<int:pk>/renew/",
+        certifications.certification_renew_view,
+        name="certification-renew",
+    ),
+    path(
+        "certifications/<int:pk>/revoke/",
+        certifications.certification_revoke_view,
+        name="certification-revoke",
     ),
 ]

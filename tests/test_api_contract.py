@@ -145,6 +145,7 @@ def _serializer_classes():
         "producers.api.tokens",
         "community.api.fund",
         "community.api.round_serializers",
+        "fablab.api.serializers",
     ):
         module = importlib.import_module(module_name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
