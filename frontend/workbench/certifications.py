@@ -101,6 +101,34 @@ class RenewForm(_Form):
     )
 
 
+class ShowForm(_Form):
+    """What the Fab Lab's list shows: one capability, and only the soon or long gone."""
+
+    WHEN = [
+        ("", "Any expiry"),
+        ("soon", "Running out soon"),
+        ("expired", "Expired"),
+    ]
+    capability = forms.ModelChoiceField(
+        label="Capability",
+        queryset=Capability.objects.order_by("name"),
+        required=False,
+        empty_label="Every capability",
+    )
+    when = forms.ChoiceField(label="Expiry", choices=WHEN, required=False)
+
+    def keep(self, certifications: list[Certification]) -> list[Certification]:
+        if not self.is_valid():
+            return certifications
+        capability, when = self.cleaned_data["capability"], self.cleaned_data["when"]
+        return [
+            c
+            for c in certifications
+            if (capability is None or c.capability_id == capability.pk)
+            and (not when or c.state == when)
+        ]
+
+
 def _described(certification: Certification, today: datetime.date) -> Certification:
     """Add what the page shows about the expiry: `days_left` and `state`."""
     days = (certification.expires_on - today).days
@@ -168,6 +196,9 @@ def _render(request, *, certify_form=None, failed=None, status: int = 200):
     }
     if certifier:
         context["certify_form"] = certify_form or CertifyForm(prefix="certify")
+        show = ShowForm(request.GET or None, prefix="show")
+        context["show_form"] = show
+        context["shown"] = show.keep(certifications)
     else:
         context["groups"] = _by_coop(user, certifications)
     return render(request, "frontend/workbench/certifications.html", context, status=status)

@@ -196,3 +196,23 @@ def test_starting_a_job_nobody_is_certified_for_says_so_on_the_board(
 
     accepted_job.refresh_from_db()
     assert accepted_job.status == Job.Status.IN_PRODUCTION
+
+
+def test_the_fab_lab_shows_only_what_runs_out_soon_for_one_capability(
+    client, technician, maker, laser
+):
+    cnc = Capability.objects.get(slug="cnc_routing")
+    colleague = MembershipFactory(producer=maker.memberships.get().producer).user
+    certify(maker, laser, 10, note="soon laser")
+    certify(maker, cnc, 10, note="soon cnc")
+    certify(colleague, laser, 300, note="far laser")
+    signed_in(client, technician)
+
+    page = client.get(PAGE, {"show-capability": laser.pk, "show-when": "soon"}).content.decode()
+
+    assert "soon laser" in page
+    assert "soon cnc" not in page
+    assert "far laser" not in page
+    assert (
+        "No certification matches." in client.get(PAGE, {"show-when": "expired"}).content.decode()
+    )
