@@ -216,3 +216,18 @@ def test_the_fab_lab_shows_only_what_runs_out_soon_for_one_capability(
     assert (
         "No certification matches." in client.get(PAGE, {"show-when": "expired"}).content.decode()
     )
+
+
+def test_the_page_reads_the_same_few_times_however_many_are_certified(
+    client, technician, laser, django_assert_max_num_queries
+):
+    for n in range(12):
+        coop = ProducerFactory(certified=False)
+        person = MembershipFactory(producer=coop, user=UserFactory(username=f"p{n}")).user
+        certify(person, laser, 10 + n)
+    signed_in(client, technician)
+
+    with django_assert_max_num_queries(11):
+        page = client.get(PAGE).content.decode()
+
+    assert page.count('class="lab-cert ') == 12
