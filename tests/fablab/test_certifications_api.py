@@ -1,6 +1,7 @@
 """The certifications API, and the job start it guards."""
 
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from fablab.models import Certification
 from fablab.services.certifications import certification_grant
@@ -241,3 +242,14 @@ def test_an_expired_certification_refuses_the_start_of_a_job_routed_while_it_hel
 
     assert response.status_code == 409
     assert response.json()["code"] == "certification_required"
+
+
+def test_a_new_certification_links_to_reading_renewing_and_revoking_it():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    answer = schema["paths"][URL]["post"]["responses"]["201"]
+
+    assert {link["operationId"] for link in answer["links"].values()} == {
+        "v1_certifications_retrieve",
+        "v1_certifications_partial_update",
+        "v1_certifications_destroy",
+    }
