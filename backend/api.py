@@ -41,6 +41,7 @@ def api_root(request, format=None):
         "round-list",
         "machine-list",
         "booking-list",
+        "certification-list",
     ]
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 
@@ -56,6 +57,6 @@ urlpatterns = [
     path("", include("community.api.fund")),
     # Participatory budgeting rounds.
     path("", include("community.api.rounds")),
-    # The Fab Lab's machines and their bookings.
+    # The Fab Lab: who is certified for what, its machines and their bookings.
     path("", include("fablab.api.urls")),
 ]

@@ -212,6 +212,18 @@ LINKS = [
         RevokeToken="v1_auth_tokens_destroy",
     ),
 ]
+# Fab Lab certifications: read, renew and revoke what was just granted or is first listed.
+_CERTIFICATION_ACTIONS = {
+    "GetCertification": "v1_certifications_retrieve",
+    "RenewCertification": "v1_certifications_partial_update",
+    "RevokeCertification": "v1_certifications_destroy",
+}
+LINKS += [
+    *_links(
+        "v1_certifications_create", "201", {"id": "$response.body#/id"}, **_CERTIFICATION_ACTIONS
+    ),
+    *_links("v1_certifications_list", "200", {"id": _FIRST + "id"}, **_CERTIFICATION_ACTIONS),
+]
 
 
 def add_links(result: dict) -> dict:

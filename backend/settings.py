@@ -401,3 +401,8 @@ LOGGING = {
 # Outside production, serve static files straight from the apps (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Fab Lab certifications ----------------------------------------------------------------
+
+# A certified person is emailed once, this many days before their certification runs out.
+FABLAB_CERTIFICATION_REMIND_DAYS = env_int("FABLAB_CERTIFICATION_REMIND_DAYS", 30, minimum=1)

@@ -23,10 +23,27 @@ class MachineAdmin(admin.ModelAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
-    list_display = ["person", "capability", "certified_on", "expires_on", "certified_by"]
-    list_filter = ["capability"]
-    search_fields = ["person__username", "person__email"]
+    list_display = [
+        "person",
+        "capability",
+        "certified_on",
+        "expires_on",
+        "certified_by",
+        "reminded_at",
+    ]
+    list_filter = ["capability", "expires_on"]
+    search_fields = ["person__username", "person__email", "person__last_name"]
     raw_id_fields = ["person", "certified_by"]
+    readonly_fields = ["reminded_at"]
+    date_hierarchy = "expires_on"
+
+    def save_model(self, request, obj, form, change):
+        # A new expiry is a renewal: the reminder goes out again before it.
+        if "expires_on" in form.changed_data:
+            obj.reminded_at = None
+        if not change and obj.certified_by_id is None:
+            obj.certified_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Booking)

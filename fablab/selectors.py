@@ -11,6 +11,7 @@ from fablab.hours import Window, subtract, weekly_windows
 from fablab.models import Booking, Certification, Machine, OutOfService
 from producers import permissions
 from producers.models import Membership, Producer
+from producers.permissions import can_keep_shared_store, producer_ids_for
 
 CENTS = Decimal("0.01")
 HOURS = Decimal("0.01")
@@ -205,3 +206,38 @@ def booking_cost(booking: Booking) -> Decimal:
     """What the time booked costs at its machine's rate, to the cent (half up)."""
     cost = booking.machine.rate_per_hour * booking.minutes / Decimal(60)
     return cost.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def certifications_visible_to(user) -> QuerySet[Certification]:
+    """The certifications `user` may read: every one for Fab Lab and platform staff; for
+    anyone else their own and those of the people in their co-ops. With person,
+    capability and certifier joined."""
+    found = Certification.objects.select_related("person", "capability", "certified_by")
+    if not user or not user.is_authenticated:
+        return found.none()
+    if can_keep_shared_store(user):
+        return found
+    colleagues = Membership.objects.filter(producer_id__in=producer_ids_for(user)).values("user_id")
+    return found.filter(Q(person=user) | Q(person_id__in=colleagues))
+
+
+def certifications_to_remind(*, on: datetime.date, within_days: int) -> QuerySet[Certification]:
+    """Current certifications that run out within `within_days` of `on` and whose holder
+    has not been reminded since they were granted or renewed; holders with no email or a
+    closed account are left out."""
+    return (
+        Certification.objects.current(on)
+        .filter(
+            expires_on__lte=on + datetime.timedelta(days=within_days),
+            reminded_at__isnull=True,
+            person__is_active=True,
+        )
+        .exclude(person__email="")
+        .select_related("person", "capability")
+        .order_by("pk")
+    )
+
+
+def fablab_producer() -> Producer | None:
+    """The network's Fab Lab, when there is one."""
+    return Producer.objects.filter(kind=Producer.Kind.FABLAB).first()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend.workbench import (
+    certifications,
     coop,
     deliveries,
     earnings,
@@ -169,5 +170,21 @@ urlpatterns += [
         "calendars/machines/<slug:slug>/reset/",
         fablab_calendars.machine_calendar_reset_view,
         name="machine-calendar-reset",
+    ),
+]
+
+# Fab Lab certifications: who may run which machines, and until when.
+urlpatterns += [
+    path("certifications/", certifications.certifications, name="certifications"),
+    path("certifications/new/", certifications.certification_new, name="certification-new"),
+    path(
+        "certifications/<int:pk>/renew/",
+        certifications.certification_renew_view,
+        name="certification-renew",
+    ),
+    path(
+        "certifications/<int:pk>/revoke/",
+        certifications.certification_revoke_view,
+        name="certification-revoke",
     ),
 ]

@@ -40,17 +40,45 @@ def email_queue(
     Call it inside the transaction of the change the email is about. Writes one
     `Email` row and enqueues its task; raises TemplateDoesNotExist for a bad name.
     """
-    recipients = [address for address in to if address]
-    if not recipients:
+    if not any(to):
         return None
     context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"orders/emails/{template}_subject.txt", context)
+    return email_queue_rendered(
+        to=to,
+        subject=subject,
+        body_text=render_to_string(f"orders/emails/{template}.txt", context).rstrip() + "\n",
+        body_html=render_to_string(f"orders/emails/{template}.html", context),
+        kind=kind,
+        order=order,
+        job=job,
+        producer=producer,
+    )
+
+
+def email_queue_rendered(
+    *,
+    to: list[str],
+    subject: str,
+    body_text: str,
+    body_html: str,
+    kind: str,
+    order: Order | None = None,
+    job: Job | None = None,
+    producer: Producer | None = None,
+) -> Email | None:
+    """Queue an email another app rendered (the Fab Lab's, say) for sending. None when
+    there is nobody to send it to. Call it inside the transaction of the change it is
+    about, as `email_queue`."""
+    recipients = [address for address in to if address]
+    if not recipients:
+        return None
     email = Email.objects.create(
         kind=kind,
         recipients=recipients,
         subject=" ".join(subject.split())[:300],
-        body_text=render_to_string(f"orders/emails/{template}.txt", context).rstrip() + "\n",
-        body_html=render_to_string(f"orders/emails/{template}.html", context),
+        body_text=body_text,
+        body_html=body_html,
         order=order,
         job=job,
         producer=producer,

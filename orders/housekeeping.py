@@ -1,5 +1,6 @@
 """Housekeeping every minute: expire unpaid orders, remind residents to collect, release
-uncollected pay-at-pickup orders, re-queue the outbox, release owed payouts.
+uncollected pay-at-pickup orders, re-queue the outbox, release owed payouts, remind
+Fab Lab certification holders before their certification runs out.
 
 Each step runs on its own: one that raises is logged and the others still run,
 and the task comes back a minute later whatever happened, so one bad row or a
@@ -9,12 +10,15 @@ database hiccup never ends the loop.
 import datetime
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from fablab.services.certifications import certifications_remind_expiring
 from orders import outbox
+from orders.emails import email_queue_rendered
 from orders.payments.payouts import payouts_release_owed
 from orders.services import orders_expire, orders_release_no_shows, orders_remind_to_collect
 
@@ -28,6 +32,9 @@ STEPS: dict[str, Callable[[], object]] = {
     "no_shows_released": orders_release_no_shows,
     "requeued": outbox.requeue_due,
     "payouts_released": payouts_release_owed,
+    "certification_reminders": partial(
+        certifications_remind_expiring, queue_email=email_queue_rendered
+    ),
 }
 
 

@@ -146,6 +146,8 @@ def _serializer_classes():
         "community.api.fund",
         "community.api.round_serializers",
         "fablab.api.serializers",
+        "fablab.api.certification_serializers",
+        "fablab.api.reports",
     ):
         module = importlib.import_module(module_name)
         for _, cls in inspect.getmembers(module, inspect.isclass):

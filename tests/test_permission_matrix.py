@@ -29,6 +29,7 @@ from catalog.services.images import product_image_add
 from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_receive
 from community.services.fund import adjustment_record
+from fablab.services.certifications import certification_grant
 from orders.models import Payment, PickupPoint, WebhookDelivery
 from orders.services import job_accept, job_ready, job_start
 from producers.models import Membership
@@ -246,6 +247,19 @@ MATRIX |= {
 MATRIX |= {
     ("report-machine-usage", "get", "-"): roles(401, 403, 200, 200, 200, 200),
 }
+# Fab Lab certifications: a signed-in user reads their own and their co-ops' people's;
+# Fab Lab staff (and platform staff) read all and certify, renew and revoke. Each side's
+# row is a certification held by that co-op's member.
+MATRIX |= {
+    ("certification-list", "get", "-"): roles(401, 200, 200, 200, 200, 200),
+    ("certification-list", "post", "-"): roles(401, 403, 403, 403, 201, 201),
+    ("certification-detail", "get", "A"): roles(401, 404, 200, 200, 200, 200),
+    ("certification-detail", "get", "B"): roles(401, 404, 404, 404, 200, 200),
+    ("certification-detail", "patch", "A"): roles(401, 404, 403, 403, 200, 200),
+    ("certification-detail", "patch", "B"): roles(401, 404, 404, 404, 200, 200),
+    ("certification-detail", "delete", "A"): roles(401, 404, 403, 403, 204, 204),
+    ("certification-detail", "delete", "B"): roles(401, 404, 404, 404, 204, 204),
+}
 for _action in ("accept", "decline", "start", "ready", "hand-over", "no-show"):
     MATRIX[(f"job-{_action}", "post", "A")] = roles(401, 404, 200, 200, 404, 200)
     MATRIX[(f"job-{_action}", "post", "B")] = roles(401, 404, 404, 404, 404, 200)
@@ -417,6 +431,13 @@ class World:
         adjustment_record(amount=Decimal("50.00"), reason="Opening", by=self.users["staff"])
         self.budgeting = budgeting_world()
         self.fablab = bookings_world(self)
+        for side in (self.a, self.b):
+            side.certification = certification_grant(
+                person=side.membership.user,
+                capability=self.capability,
+                expires_on=timezone.localdate() + datetime.timedelta(days=200),
+                by=None,
+            )
 
     def kwargs(self, name: str, names: set[str], side: Side | None) -> dict:
         if side is None:
@@ -449,6 +470,8 @@ class World:
     def _pk(name: str, side: Side) -> int:
         if name.startswith("booking-"):
             return side.booking.pk
+        if name == "certification-detail":
+            return side.certification.pk
         if name == "job-detail":
             return side.job.pk
         if name.startswith("job-"):
@@ -522,6 +545,14 @@ class World:
         }
         bodies |= self.budgeting.bodies()
         bodies |= self.fablab.bodies(side)
+        bodies["certification-list"] = {
+            "person": self.resident.username,
+            "capability": self.capability.slug,
+            "expires_on": (timezone.localdate() + datetime.timedelta(days=365)).isoformat(),
+        }
+        bodies["certification-detail"] = {
+            "expires_on": (timezone.localdate() + datetime.timedelta(days=400)).isoformat()
+        }
         return bodies.get(name, {})
 
 

@@ -125,6 +125,25 @@ def test_material_with_a_bad_sku_and_unit_is_a_field_error(api, technician):
     assert {"sku", "unit"} <= response.json()["errors"].keys()
 
 
+def test_a_material_in_the_finished_goods_category_is_a_field_error_not_a_crash(
+    api, technician, plywood
+):
+    client = api.as_user(technician)
+    body = {"sku": "K0", "name": "Kit", "unit": "m", "category": "finished_goods"}
+
+    created = client.post("/api/v1/materials/", body, format="json")
+    moved = client.patch(
+        f"/api/v1/materials/{plywood.sku}/", {"category": "finished_goods"}, format="json"
+    )
+
+    assert created.status_code == 400
+    assert "category" in created.json()["errors"]
+    assert not Material.objects.filter(sku="K0").exists()
+    assert moved.status_code == 400
+    plywood.refresh_from_db()
+    assert plywood.category != Material.Category.FINISHED_GOODS
+
+
 # --- Who sees which stock ------------------------------------------------------
 
 
