@@ -81,3 +81,15 @@ urlpatterns += [
     ),
     path("community/my-proposals/", budgeting_views.my_proposals, name="my_proposals"),
 ]
+
+from frontend import design_views  # noqa: E402
+
+# --- Design files: a co-op's signed job link, and the public files of open licences ---------
+urlpatterns += [
+    path("designs/<str:token>/", design_views.design_download, name="design_download"),
+    path(
+        "products/<slug:slug>/designs/<int:pk>/",
+        design_views.public_design_download,
+        name="product_design",
+    ),
+]
