@@ -12,7 +12,7 @@ from catalog.services.designs import design_file_add
 from catalog.services.products import product_update
 from orders import services
 from orders.delivery import job_payload
-from orders.models import Job
+from orders.models import Job, WebhookDelivery
 from producers.models import Membership
 from tests import design_samples as samples
 from tests.factories import MembershipFactory, ProducerFactory, place
@@ -36,7 +36,12 @@ def test_declined_open_design_goes_with_its_files_to_the_next_co_op(client, puzz
     product_update(product=puzzle, licence=Licence.CERN_OHL_S_2)
     design_file_add(product=puzzle, upload=samples.upload("frame.svg", samples.SVG))
     design_file_add(product=puzzle, upload=samples.upload("assembly.pdf", samples.PDF))
-    second = ProducerFactory(name="Second", slug="second", capabilities=["laser_cutting"])
+    second = ProducerFactory(
+        name="Second",
+        slug="second",
+        capabilities=["laser_cutting"],
+        webhook_url="https://second.example/hooks",
+    )
 
     first_job = place((puzzle, 1)).jobs.get()
     assert first_job.producer == puzzle.producer
@@ -48,7 +53,12 @@ def test_declined_open_design_goes_with_its_files_to_the_next_co_op(client, puzz
 
     second_job = Job.objects.get(order=first_job.order, producer=second)
     assert second_job.status == Job.Status.ROUTED
-    second_links = links_of(second_job)
+    # The webhook written when it was re-routed carries the second co-op's own links.
+    delivery = WebhookDelivery.objects.get(job=second_job, event="job.routed")
+    (line,) = delivery.payload["data"]["lines"]
+    second_links = {
+        d["name"]: d["url"].removeprefix("https://shop.example") for d in line["design_files"]
+    }
     assert set(second_links) == {"frame.svg", "assembly.pdf"}
     assert second_links["frame.svg"] != first_links["frame.svg"]
 
