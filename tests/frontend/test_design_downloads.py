@@ -288,3 +288,15 @@ def test_a_manager_removes_a_version(as_manager, puzzle, frame, django_capture_o
 def test_the_co_op_downloads_its_own_reserved_file_from_the_tab(as_manager, puzzle, frame):
     response = as_manager.get(f"{designs_url(puzzle)}{frame.pk}/")
     assert_download(response, name="frame.svg", content_type="image/svg+xml", data=samples.SVG)
+
+
+def test_the_cached_product_page_and_api_show_a_new_file_at_once(client, api, puzzle):
+    product_update(product=puzzle, licence=Licence.CC_BY_SA_4)
+    assert "frame.svg" not in client.get(f"/products/{puzzle.slug}/").content.decode()
+    assert api.get(f"/api/v1/products/{puzzle.slug}/").json()["design_files"] == []
+
+    added = design_file_add(product=puzzle, upload=samples.upload("frame.svg", samples.SVG))
+
+    assert public_path(added) in client.get(f"/products/{puzzle.slug}/").content.decode()
+    (listed,) = api.get(f"/api/v1/products/{puzzle.slug}/").json()["design_files"]
+    assert listed["name"] == "frame.svg"
