@@ -238,3 +238,12 @@ def test_a_licence_outside_the_list_is_refused(product):
     with pytest.raises(IntegrityError), transaction.atomic():
         Product.objects.filter(pk=product.pk).update(licence="wtfpl")
     assert Product.objects.get(pk=product.pk).price == Decimal("25.00")
+
+
+def test_staff_read_design_files_in_the_back_office_but_add_none_there(client, product):
+    design_file_add(product=product, upload=samples.upload("frame.svg", samples.SVG))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    listing = client.get("/admin/catalog/designfile/")
+    assert listing.status_code == 200
+    assert "frame.svg" in listing.content.decode()
+    assert client.get("/admin/catalog/designfile/add/").status_code == 403
