@@ -145,6 +145,11 @@ def _check_svg(data: bytes) -> None:
                     "The SVG has a javascript: address; drawings with scripts are refused."
                 )
 
+    def no_stylesheets(target: str, data: str) -> None:
+        if target.lower() == "xml-stylesheet":
+            raise refuse("The SVG links a stylesheet; drawings with scripts are refused.")
+
+    parser.ProcessingInstructionHandler = no_stylesheets
     parser.EntityDeclHandler = no_entities
     parser.UnparsedEntityDeclHandler = no_entities
     parser.ExternalEntityRefHandler = no_external

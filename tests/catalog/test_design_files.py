@@ -151,6 +151,7 @@ def test_a_file_whose_content_is_not_what_its_name_says_is_refused(
         ),
         samples.svg_with(b'<set attributeName="href" to="javascript:alert(1)"/>'),
         samples.svg_with(b"<foreignObject><div>hi</div></foreignObject>"),
+        samples.svg_with(b"<g/>", prolog=b'<?xml-stylesheet href="https://evil.example/x.xsl"?>'),
     ],
 )
 def test_an_svg_that_could_run_a_script_is_refused(product, designs_root, data):
