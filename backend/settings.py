@@ -406,3 +406,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # A certified person is emailed once, this many days before their certification runs out.
 FABLAB_CERTIFICATION_REMIND_DAYS = env_int("FABLAB_CERTIFICATION_REMIND_DAYS", 30, minimum=1)
+
+# --- Design files ----------------------------------------------------------------------
+
+# Cut and print files of the goods (SVG, DXF, STL, 3MF, PDF). They live outside MEDIA_ROOT,
+# which the web server publishes: each one is handed out by a view that checks who may have it.
+DESIGN_FILES_ROOT = Path(env("DESIGN_FILES_ROOT", str(BASE_DIR / "private" / "designs")))
+DESIGN_FILE_MAX_BYTES = env_int("DESIGN_FILE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# A co-op's download link on its job card and in its webhook works this long.
+DESIGN_LINK_MAX_AGE_HOURS = env_int("DESIGN_LINK_MAX_AGE_HOURS", 72, minimum=1)

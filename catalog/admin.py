@@ -7,6 +7,7 @@ from catalog.models import (
     BackInStockRequest,
     BillOfMaterialsLine,
     Category,
+    DesignFile,
     Material,
     Product,
     ProductImage,
@@ -143,3 +144,13 @@ class BackInStockRequestAdmin(ReadOnlyAdmin):
         return bool(
             request.user.is_staff and request.user.has_perm("catalog.delete_backinstockrequest")
         )
+
+
+@admin.register(DesignFile)
+class DesignFileAdmin(ReadOnlyAdmin):
+    """Design files are added and removed on the co-op's workbench, where each is judged."""
+
+    list_display = ["product", "name", "version", "kind", "size", "uploaded_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["product__title", "name", "sha256"]
+    list_select_related = ["product", "uploaded_by"]

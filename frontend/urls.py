@@ -6,6 +6,7 @@ from frontend import (
     budgeting_views,
     calendar_feeds,
     community_views,
+    design_views,
     views,
 )
 from frontend.workbench import members
@@ -100,5 +101,15 @@ urlpatterns += [
         "calendars/co-ops/<slug:token>.ics",
         calendar_feeds.coop_calendar_feed,
         name="coop_calendar_feed",
+    ),
+]
+
+# --- Design files: a co-op's signed job link, and the public files of open licences ---------
+urlpatterns += [
+    path("designs/<str:token>/", design_views.design_download, name="design_download"),
+    path(
+        "products/<slug:slug>/designs/<int:pk>/",
+        design_views.public_design_download,
+        name="product_design",
     ),
 ]

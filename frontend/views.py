@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 from backend.money import format_quantity, to_money
 from catalog import selectors as catalog_selectors
 from catalog.caching import CachedCountPaginator, cached
+from catalog.design_selectors import public_design_files
 from catalog.exceptions import InsufficientStock
 from catalog.filters import ProductFilter
-from catalog.models import Category, Product
+from catalog.models import Category, Product, licence_terms
 from catalog.option_selectors import variants_available
 from catalog.search import search_suggestion
 from catalog.services.options import CHOICE_PREFETCH, choice_resolve
@@ -212,7 +213,13 @@ def _product_page(request, product, *, chosen=None, errors=None, status=200):
 def _honest_product_context(request, product: Product) -> dict:
     """Whether it can be had, who makes it and where the money of one goes."""
     coop = money_split.ANY_CAPABLE_COOP if product.open_design else product.producer.name
+    if catalog_selectors.sees_public_catalog(request.user):
+        designs = cached(("designs", product.slug), lambda: public_design_files(product))
+    else:
+        designs = public_design_files(product)
     return {
+        "licence": licence_terms(product.licence),
+        "design_files": designs,
         "sold_out": _sold_out(product),
         "back_in_stock_form": BackInStockForm(initial=initial_email(request.user)),
         "makers": catalog_selectors.makers_of(product),

@@ -188,3 +188,29 @@ urlpatterns += [
         name="certification-revoke",
     ),
 ]
+
+from frontend.workbench import product_designs  # noqa: E402
+
+# A product's design files and licence.
+urlpatterns += [
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/designs/",
+        product_designs.product_designs,
+        name="coop-product-designs",
+    ),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/designs/licence/",
+        product_designs.product_licence,
+        name="coop-product-licence",
+    ),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/designs/<int:design_pk>/",
+        product_designs.product_design_download,
+        name="coop-product-design",
+    ),
+    path(
+        "co-ops/<slug:slug>/products/<int:pk>/designs/<int:design_pk>/remove/",
+        product_designs.product_design_remove,
+        name="coop-product-design-remove",
+    ),
+]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from orders import http_client, outbox
+from orders.design_links import design_links_for_jobs
 from orders.emails import email_webhook_disabled
 from orders.models import Job, Order, OutboxState, WebhookAttempt, WebhookDelivery
 from producers.models import WEBHOOK_SECRET_GRACE, Producer
@@ -52,13 +53,17 @@ def job_payload(job: Job, event: str) -> dict:
     The customer appears only as a name and a phone number to call, plus the
     address when the co-op delivers; `drop_off` names the pickup point the part goes
     to (null when the resident collects from the co-op). Never the email, never the order's access
-    token (it opens the whole order), never lines that other co-ops make.
+    token (it opens the whole order), never lines that other co-ops make. Each line lists
+    its `design_files` with signed links that work for this co-op, for this job, for
+    DESIGN_LINK_MAX_AGE_HOURS.
     """
     order = job.order
     customer = {"name": order.contact_name, "phone": order.contact_phone}
     if order.fulfilment == Order.Fulfilment.DELIVERY:
         customer["delivery_address"] = order.delivery_address
     lines = [line for line in job.lines.all() if not line.cancelled]
+    # Signed links to the newest version of each design file, made for this co-op and job.
+    designs = design_links_for_jobs([job]).get(job.pk, {})
     return {
         "type": event,
         "timestamp": timezone.now().astimezone(datetime.UTC).isoformat(),
@@ -81,6 +86,9 @@ def job_payload(job: Job, event: str) -> dict:
                     # [{"label", "text"}] (plain text as typed; escape it when shown).
                     "options": line.options,
                     "personalisation": line.personalisation,
+                    "design_files": [
+                        link.as_payload() for link in designs.get(line.product_id, [])
+                    ],
                 }
                 for line in lines
             ],

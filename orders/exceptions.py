@@ -114,3 +114,27 @@ class CollectedAtPoint(DomainError):
 
     code = "collected_at_pickup_point"
     default_detail = "This order is collected at its pickup point, all together."
+
+
+class DesignLinkInvalid(DomainError):
+    """A design download link that was not made here, or was changed on the way."""
+
+    code = "design_link_invalid"
+    status_code = status.HTTP_404_NOT_FOUND
+    default_detail = "This is not a working design file link. Use the link on your job card."
+
+
+class DesignLinkExpired(DomainError):
+    """A design download link past its age, or whose job has left the co-op."""
+
+    code = "design_link_expired"
+    status_code = status.HTTP_410_GONE
+    default_detail = "This design file link has expired. The job card has a fresh one."
+
+
+class DesignLinkRefused(DomainError):
+    """A design download link made for another co-op than the one asking."""
+
+    code = "design_link_other_coop"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = "This design file link was made for another co-op."

@@ -21,3 +21,5 @@ CATALOG_CACHE = True
 # Test receivers listen on 127.0.0.1; tests of the guard switch this off.
 WEBHOOKS_ALLOW_PRIVATE = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Design files a test stores land in a folder of this run, never in the project's own.
+DESIGN_FILES_ROOT = __import__("pathlib").Path(__import__("tempfile").mkdtemp(prefix="designs-"))

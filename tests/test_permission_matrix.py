@@ -35,6 +35,7 @@ from orders.services import job_accept, job_ready, job_start
 from producers.models import Membership
 from producers.permissions import forget_roles
 from producers.tokens import api_token_issue
+from tests import design_samples
 from tests.community.rounds import budgeting_world
 from tests.fablab.matrix_world import bookings_world
 from tests.factories import (
@@ -553,6 +554,7 @@ class World:
         bodies["certification-detail"] = {
             "expires_on": (timezone.localdate() + datetime.timedelta(days=400)).isoformat()
         }
+        bodies["product-design-files"] = {"file": upload_design()}
         return bodies.get(name, {})
 
 
@@ -624,3 +626,18 @@ def test_every_api_route_answers_each_role_as_the_permission_table_says(api, set
     stale = set(MATRIX) - seen
     problems.extend(f"row for a route that is gone: {row}" for row in sorted(stale))
     assert not problems, "\n".join(problems)
+
+
+# --- Design files: the producer's members list and upload them ---------------------------
+
+
+def upload_design():
+    return design_samples.upload("frame.svg", design_samples.SVG)
+
+
+MATRIX |= {
+    ("product-design-files", "get", "A"): roles(401, 403, 200, 200, 403, 200),
+    ("product-design-files", "get", "B"): roles(401, 403, 403, 403, 403, 200),
+    ("product-design-files", "post", "A"): roles(401, 403, 201, 201, 403, 201),
+    ("product-design-files", "post", "B"): roles(401, 403, 403, 403, 403, 201),
+}

@@ -1,11 +1,14 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.fields import STRICT_MAPPING, StrictDecimalField
 from catalog.api.serializers import ProducerRefSerializer
+from catalog.design_selectors import current_design_files, files_are_public
 from catalog.models import (
     QUANTITY,
     BillOfMaterialsLine,
@@ -188,6 +191,19 @@ class PersonalisationFieldSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DesignFileSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["svg", "dxf", "stl", "3mf", "pdf"])
+    version = serializers.IntegerField()
+    size = serializers.IntegerField(help_text="Bytes.")
+    sha256 = serializers.CharField()
+    url = serializers.URLField(
+        allow_null=True,
+        help_text="Where anyone may download it; null when the licence keeps the files private "
+        "(the co-op a job is routed to gets signed links with the job).",
+    )
+
+
 class ProductDetailSerializer(ProductSerializer):
     required_capabilities = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
@@ -206,6 +222,11 @@ class ProductDetailSerializer(ProductSerializer):
         help_text="Text to type when ordering: send `personalisation` as `{label: text}`.",
     )
 
+    design_files = serializers.SerializerMethodField(
+        help_text="The newest version of each design file: everyone sees them when the licence "
+        "shares them, the producer's members always."
+    )
+
     def to_representation(self, product: Product) -> dict:
         return serializers.ModelSerializer.to_representation(self, product)
 
@@ -214,6 +235,8 @@ class ProductDetailSerializer(ProductSerializer):
             *ProductSerializer.Meta.fields,
             "required_capabilities",
             "machine_minutes",
+            "licence",
+            "design_files",
             "images",
             "bill_of_materials",
             "options",
@@ -221,6 +244,26 @@ class ProductDetailSerializer(ProductSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(DesignFileSerializer(many=True))
+    def get_design_files(self, product: Product) -> list[dict]:
+        public = files_are_public(product)
+        if not public and not self.context.get("member"):
+            return []
+        return [
+            {
+                "name": design.name,
+                "kind": design.kind,
+                "version": design.version,
+                "size": design.size,
+                "sha256": design.sha256,
+                "url": settings.SITE_URL
+                + reverse("frontend:product_design", args=[product.slug, design.pk])
+                if public
+                else None,
+            }
+            for design in current_design_files([product.pk]).get(product.pk, [])
+        ]
 
     @extend_schema_field(ImageSummarySerializer(many=True))
     def get_images(self, product: Product) -> list[dict]:

@@ -110,7 +110,8 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if not selectors.sees_public_catalog(request.user):
             product = self.get_object()
             selectors.with_availability([product])
-            return Response(ProductDetailSerializer(product).data)
+            member = can_act_for(request.user, product.producer_id)
+            return Response(ProductDetailSerializer(product, context={"member": member}).data)
         slug = kwargs[self.lookup_field]
         data = cached(("api-product", slug), lambda: _public_detail(slug))
         if data is None:
@@ -121,7 +122,8 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """The product as it now stands, after a write."""
         fresh = selectors.product_detail(user=self.request.user).get(pk=product.pk)
         selectors.with_availability([fresh])
-        return ProductDetailSerializer(fresh).data
+        member = can_act_for(self.request.user, fresh.producer_id)
+        return ProductDetailSerializer(fresh, context={"member": member}).data
 
     def _require_member(self, product: Product) -> None:
         user = self.request.user

@@ -24,3 +24,6 @@ urlpatterns = [
     path("stock/", views.StockBalanceViewSet.as_view({"get": "list"}), name="stock-balance-list"),
     *router.urls,
 ]
+
+# A product's design files: its producer's members list and upload them.
+urlpatterns += [path("", include("catalog.api.designs"))]

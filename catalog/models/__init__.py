@@ -1,6 +1,16 @@
 """The catalog's models: the stock ledger (`stock`) and the goods (`products`)."""
 
 from catalog.models.back_in_stock import BackInStockRequest
+from catalog.models.designs import (
+    CONTENT_TYPES,
+    LICENCE_TERMS,
+    DesignFile,
+    DesignKind,
+    Licence,
+    LicenceTerms,
+    design_storage,
+    licence_terms,
+)
 from catalog.models.options import (
     MAX_PERSONAL_TEXT,
     MAX_PRICE_DELTA,
@@ -34,6 +44,14 @@ from catalog.models.stock import (
 )
 
 __all__ = [
+    "CONTENT_TYPES",
+    "LICENCE_TERMS",
+    "DesignFile",
+    "DesignKind",
+    "Licence",
+    "LicenceTerms",
+    "design_storage",
+    "licence_terms",
     "MAX_PERSONAL_TEXT",
     "MAX_PRICE_DELTA",
     "OptionValue",

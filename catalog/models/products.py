@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from catalog.models.designs import Licence
 from catalog.models.stock import QUANTITY, Material
 from producers import permissions
 
@@ -80,6 +81,10 @@ class Product(models.Model):
     required_capabilities = models.ManyToManyField(
         "producers.Capability", blank=True, related_name="products"
     )
+    # What a resident may do with the design; the files are public only under an open licence.
+    licence = models.CharField(
+        max_length=20, choices=Licence.choices, default=Licence.ALL_RIGHTS_RESERVED
+    )
     # Machine time one item takes on a machine giving a required capability: routing
     # prefers co-ops that can get that much time before the job is due.
     machine_minutes = models.PositiveIntegerField(
@@ -137,6 +142,9 @@ class Product(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(lead_time_days__lte=365), name="product_lead_time_lte_365"
+            ),
+            models.CheckConstraint(
+                condition=Q(licence__in=Licence.values), name="product_licence_valid"
             ),
             models.CheckConstraint(
                 condition=Q(low_stock_level__lte=100_000), name="product_low_stock_level_lte_100000"

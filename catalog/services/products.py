@@ -35,6 +35,7 @@ PRODUCT_WRITE_FIELDS = (
     "lead_time_days",
     "open_design",
     "machine_minutes",
+    "licence",
 )
 PRODUCT_FIELDS = frozenset(PRODUCT_WRITE_FIELDS)
 

@@ -15,6 +15,7 @@ from backend.errors import DomainError
 from catalog.models import Material
 from frontend.workbench.common import shows_producer, workbench_view
 from frontend.workbench.forms import DeclineForm, HandOverForm
+from orders.design_links import design_links_for_jobs
 from orders.models import Job
 from orders.selectors import job_payment_status, jobs_visible_to
 from orders.services import (
@@ -85,6 +86,8 @@ def _board_context(
     jobs = list(_board_jobs(request.user))
     today = timezone.localdate()
     failed_form = failed[1] if failed else None
+    # Made fresh at each view: a link works for DESIGN_LINK_MAX_AGE_HOURS, for this co-op.
+    designs = design_links_for_jobs(jobs)
     for job in jobs:
         again = failed_form if failed and failed[0] == job.pk else None
         job.money = job_payment_status(job)
@@ -111,6 +114,11 @@ def _board_context(
             job.decline_form = again if isinstance(again, DeclineForm) else _decline_form(job)
         job.overdue = job.is_open and job.due_date < today
         job.live_lines = [line for line in job.lines.all() if not line.cancelled]
+        job.design_links = [
+            (line.title, designs[job.pk][line.product_id])
+            for line in job.live_lines
+            if line.product_id in designs.get(job.pk, {})
+        ]
         # Ready-made goods held for the job are already listed as its items.
         job.held = [
             a

@@ -8,7 +8,7 @@ next to the fields.
 
 from django import forms
 
-from catalog.models import Category, Product
+from catalog.models import Category, Licence, Product
 from catalog.selectors import bom_materials_for
 from frontend.workbench.forms import MaterialChoiceField, _Form, _quantity_field
 
@@ -74,6 +74,15 @@ class ProductForm(_Form):
         required=False,
         help_text="Made-to-order goods only.",
     )
+    licence = forms.ChoiceField(
+        label="Design licence",
+        choices=Licence.choices,
+        initial=Licence.ALL_RIGHTS_RESERVED,
+        # Left out, the product keeps its licence ("all rights reserved" when new).
+        required=False,
+        help_text="What residents and other co-ops may do with the design. Under CC BY-SA, "
+        "CC BY-NC-SA or CERN-OHL-S anyone may download the design files from the product page.",
+    )
     machine_minutes = forms.IntegerField(
         label="Machine minutes for one",
         required=False,
@@ -93,6 +102,8 @@ class ProductForm(_Form):
             data["machine_minutes"] = 0
         if not data["slug"]:
             data.pop("slug")
+        if not data["licence"]:
+            data.pop("licence")
         return data
 
 
@@ -126,3 +137,23 @@ class BomLineForm(_Form):
     def __init__(self, *args, producer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["material"].queryset = bom_materials_for(producer)
+
+
+class DesignFileForm(_Form):
+    # A plain file field: the design services judge the content, not the name.
+    file = forms.FileField(
+        label="Design file",
+        help_text="An SVG, DXF, STL, 3MF or PDF file. Uploading a file with the same name "
+        "adds a new version.",
+        error_messages={"required": "Choose a design file to upload."},
+    )
+    note = forms.CharField(
+        label="What changed (optional)",
+        max_length=240,
+        required=False,
+        help_text="For example “Thicker tabs for 6 mm birch”.",
+    )
+
+
+class LicenceForm(_Form):
+    licence = forms.ChoiceField(label="Design licence", choices=Licence.choices)

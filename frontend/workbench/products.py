@@ -97,6 +97,7 @@ def _initial(product: Product) -> dict:
         "fulfilment": product.fulfilment,
         "lead_time_days": product.lead_time_days,
         "open_design": product.open_design,
+        "licence": product.licence,
         "machine_minutes": product.machine_minutes,
     }
 

@@ -84,6 +84,7 @@ def test_the_payload_carries_the_job_its_lines_and_the_customers_name_and_phone(
                 "line_total": "90.00",
                 "options": [],
                 "personalisation": [],
+                "design_files": [],
             }
         ],
         "customer": {"name": "Keisha Brown", "phone": "601-555-0142"},

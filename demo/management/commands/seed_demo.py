@@ -5,6 +5,7 @@ from django.db import transaction
 from demo.budgeting import seed_budgeting
 from demo.bulk import seed_bulk_products
 from demo.catalog import seed_products
+from demo.designs import seed_designs
 from demo.fablab import seed_fablab
 from demo.fund import seed_fund
 from demo.network import DEMO_LOGINS, seed_accounts, seed_more_co_ops, seed_producers
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         self._end_progress()
         self.stdout.write("Demo network: the T-shirt's sizes and the tote's embroidered name…")
         seed_options(by=users["technician"])
+        self.stdout.write("Demo network: the open designs' cut files and licences…")
+        seed_designs(by=users["technician"])
         self.stdout.write("Demo network: a few orders in different states…")
         orders = seed_orders(
             resident=users["resident"],
