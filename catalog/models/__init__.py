@@ -1,6 +1,7 @@
 """The catalog's models: the stock ledger (`stock`) and the goods (`products`)."""
 
 from catalog.models.back_in_stock import BackInStockRequest
+from catalog.models.offcuts import Offcut, OffcutQuerySet
 from catalog.models.options import (
     MAX_PERSONAL_TEXT,
     MAX_PRICE_DELTA,
@@ -51,6 +52,8 @@ __all__ = [
     "Material",
     "MaterialQuerySet",
     "MovementKind",
+    "Offcut",
+    "OffcutQuerySet",
     "Product",
     "ProductImage",
     "ProductQuerySet",
