@@ -39,6 +39,7 @@ def api_root(request, format=None):
         "community-fund-entries",
         "community-disbursements",
         "round-list",
+        "offcut-list",
     ]
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 

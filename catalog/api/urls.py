@@ -23,4 +23,5 @@ urlpatterns = [
     ),
     path("stock/", views.StockBalanceViewSet.as_view({"get": "list"}), name="stock-balance-list"),
     *router.urls,
+    path("", include("catalog.api.offcuts")),
 ]

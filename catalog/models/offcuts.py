@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from backend.money import to_money
 from catalog.models.stock import QUANTITY, Material, StockLocation
 from producers import permissions
 
@@ -116,7 +117,7 @@ class Offcut(models.Model):
 
     @property
     def value(self) -> Decimal:
-        return (self.quantity * self.material.unit_cost).quantize(Decimal("0.01"))
+        return to_money(self.quantity * self.material.unit_cost)
 
     @property
     def reference(self) -> str:
