@@ -9,6 +9,7 @@ from frontend.workbench import (
     jobs,
     ledger,
     members,
+    offcuts,
     payouts,
     pickup,
     product_options,
@@ -145,4 +146,9 @@ urlpatterns = [
         members.coop_invitation_revoke,
         name="coop-invitation-revoke",
     ),
+    # Offcuts: the pieces left on the racks.
+    path("offcuts/", offcuts.offcuts, name="offcuts"),
+    path("offcuts/record/", offcuts.offcut_record, name="offcut-record"),
+    path("offcuts/<int:pk>/draw-down/", offcuts.offcut_draw_down, name="offcut-draw-down"),
+    path("offcuts/<int:pk>/discard/", offcuts.offcut_discard, name="offcut-discard"),
 ]
