@@ -8,6 +8,7 @@ from catalog.models import (
     BillOfMaterialsLine,
     Category,
     Material,
+    Offcut,
     Product,
     ProductImage,
     StockBalance,
@@ -143,3 +144,14 @@ class BackInStockRequestAdmin(ReadOnlyAdmin):
         return bool(
             request.user.is_staff and request.user.has_perm("catalog.delete_backinstockrequest")
         )
+
+
+@admin.register(Offcut)
+class OffcutAdmin(ReadOnlyAdmin):
+    """Pieces on the racks, read-only: they change only through the offcut services, which
+    write the ledger."""
+
+    list_display = ["pk", "material", "location", "size_label", "quantity", "status", "kept_at"]
+    list_filter = ["status", "location"]
+    search_fields = ["material__sku", "material__name", "kept_at", "source"]
+    list_select_related = ["material", "location"]

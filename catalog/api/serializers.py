@@ -46,6 +46,8 @@ class MaterialMemberSerializer(MaterialPublicSerializer):
             "shared_on_hand",
             "shared_available",
             "below_reorder",
+            "sheet_width_mm",
+            "sheet_height_mm",
         ]
         read_only_fields = fields
 
@@ -68,6 +70,8 @@ class MaterialWriteSerializer(serializers.ModelSerializer):
             "reorder_point",
             "max_on_hand",
             "active",
+            "sheet_width_mm",
+            "sheet_height_mm",
         ]
 
     def validate_sku(self, value: str) -> str:

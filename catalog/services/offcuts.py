@@ -14,6 +14,7 @@ and its place on the rack. Every change locks the balance first, then the piece
   `offcut_gone` row.
 """
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -83,7 +84,68 @@ def offcut_measure(
     return width, height, quantity
 
 
+@dataclass(frozen=True)
+class OffcutFit:
+    """What a bill of materials line may be cut from: a piece at least this big."""
+
+    width_mm: int | None = None
+    height_mm: int | None = None
+    amount: Decimal | None = None
+
+    def as_fields(self) -> dict:
+        return {
+            "min_offcut_width_mm": self.width_mm,
+            "min_offcut_height_mm": self.height_mm,
+            "min_offcut_amount": self.amount,
+        }
+
+    @classmethod
+    def of(cls, line) -> "OffcutFit | None":
+        if not line.may_use_offcut:
+            return None
+        return cls(line.min_offcut_width_mm, line.min_offcut_height_mm, line.min_offcut_amount)
+
+
+def offcut_fit_clean(
+    material: Material, *, width_mm=None, height_mm=None, amount=None
+) -> OffcutFit | None:
+    """The smallest piece a BOM line may use, checked against the material; None for
+    whole stock only. ValidationError by field (`min_offcut_width_mm`, ...)."""
+    given = [value not in (None, "") for value in (width_mm, height_mm, amount)]
+    if not any(given):
+        return None
+    shape = material.offcut_shape
+    if not shape:
+        raise ValidationError(
+            {"min_offcut_width_mm": f"{material.name} has no offcuts: leave the size blank."}
+        )
+    if shape == "amount":
+        if given[0] or given[1]:
+            raise ValidationError(
+                {"min_offcut_amount": f"Give how much must be left, in {material.unit}."}
+            )
+        try:
+            return OffcutFit(amount=clean_quantity(material, amount))
+        except ValidationError as error:
+            raise ValidationError({"min_offcut_amount": error.message_dict["quantity"]}) from None
+    if given[2]:
+        raise ValidationError({"min_offcut_width_mm": "Give the smallest width and height."})
+    width = _mm(width_mm, "min_offcut_width_mm")
+    height = _mm(height_mm, "min_offcut_height_mm")
+    sheet_w, sheet_h = material.sheet_width_mm, material.sheet_height_mm
+    if not ((width <= sheet_w and height <= sheet_h) or (width <= sheet_h and height <= sheet_w)):
+        raise ValidationError(
+            {
+                "min_offcut_width_mm": f"No offcut of {material.name} is {width} × {height} mm: "
+                f"a whole sheet is {sheet_w} × {sheet_h} mm."
+            }
+        )
+    return OffcutFit(width_mm=width, height_mm=height)
+
+
 def _mm(value, field: str) -> int:
+    if value in (None, ""):
+        raise ValidationError({field: "Enter a size in millimetres."})
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
