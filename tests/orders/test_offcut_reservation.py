@@ -128,3 +128,33 @@ def test_starting_the_job_uses_the_offcut(coaster, birch, shared_store, woodshop
     assert used.producer == woodshop
     assert used.quantity == -held.quantity
     assert offcut_drift() == []
+
+
+def test_a_fitting_offcut_on_the_shared_rack_comes_before_the_coops_own_whole_sheets(
+    coaster, birch, shared_store, woodshop
+):
+    from tests.factories import StockLocationFactory
+
+    own = StockLocationFactory(producer=woodshop, code="woodshop-rack")
+    stock_receive(material=birch, location=own, quantity="3", by=None, reason="in")
+    held = piece(birch, shared_store, 400, 300)
+
+    order = place((coaster, 1))
+
+    allocation = Allocation.objects.get(job__order=order)
+    assert (allocation.location, allocation.offcut) == (shared_store, held)
+
+
+def test_without_a_fitting_offcut_the_coops_own_shelf_comes_first(
+    coaster, birch, shared_store, woodshop
+):
+    from tests.factories import StockLocationFactory
+
+    own = StockLocationFactory(producer=woodshop, code="woodshop-rack")
+    stock_receive(material=birch, location=own, quantity="3", by=None, reason="in")
+    piece(birch, shared_store, 250, 150)  # too small
+
+    order = place((coaster, 1))
+
+    allocation = Allocation.objects.get(job__order=order)
+    assert (allocation.location, allocation.offcut) == (own, None)
