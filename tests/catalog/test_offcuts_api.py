@@ -114,3 +114,35 @@ def test_only_the_racks_keepers_discard_a_piece(api, acrylic, member, technician
     assert refused.status_code == 403
     assert discarded.status_code == 200
     assert discarded.json()["discard_reason"] == "Scratched"
+
+
+def test_the_usage_report_shows_what_offcuts_saved(api, coop, member, rack):
+    felt = MaterialFactory(sku="FELT", unit="m", unit_cost=Decimal("10.00"))
+    stock_receive(material=felt, location=rack, quantity="5", by=None, reason="in")
+    api.as_user(member)
+    piece = api.post(
+        "/api/v1/offcuts/",
+        {
+            "material": "FELT",
+            "location": "sheet-rack",
+            "amount": "0.8",
+            "kept_at": "Roll ends",
+            "source": "Tote run",
+        },
+        format="json",
+    ).json()
+    api.post(
+        f"/api/v1/offcuts/{piece['id']}/draw-down/",
+        {"reason": "Coaster backs", "quantity": "0.5"},
+        format="json",
+    )
+
+    report = api.get("/api/v1/reports/materials-usage/").json()
+
+    (row,) = report["rows"]
+    assert (row["producer"], row["drawn_down"], row["from_offcuts"]) == (
+        coop.slug,
+        "0.500",
+        "0.500",
+    )
+    assert (row["cost"], row["saved"], report["total_saved"]) == ("5.00", "5.00", "5.00")

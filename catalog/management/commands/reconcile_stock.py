@@ -58,18 +58,26 @@ class Command(BaseCommand):
         raise CommandError(f"{len(drifted)} of {count} balances differ from the ledger.")
 
     def _check_offcuts(self) -> int:
-        """Offcuts are checked, never fixed: a person looks at the rack."""
+        """Offcuts are checked, never fixed: a person looks at the rack. Returns how many
+        balances' offcuts disagree with their ledger rows; pieces beyond what the shelf
+        holds (whole-stock drawdowns cut into them) are named for a look at the rack."""
         drift = offcut_drift()
         for row in drift:
             balance = row["balance"]
-            self.stdout.write(
-                f"  OFFCUTS {balance.material.sku} @ {balance.location.code}: "
-                f"{row['on_the_rack']} on the rack (ledger {row['ledger']}, "
-                f"on hand {row['on_hand']})"
-            )
-        if not drift:
+            where = f"{balance.material.sku} @ {balance.location.code}"
+            if row["on_the_rack"] != row["ledger"]:
+                self.stdout.write(
+                    f"  OFFCUTS {where}: {row['on_the_rack']} on the rack (ledger {row['ledger']})"
+                )
+            else:
+                self.stdout.write(
+                    f"  CHECK THE RACK {where}: offcuts of {row['on_the_rack']} recorded, "
+                    f"{row['on_hand']} on hand; discard or count the pieces that are gone"
+                )
+        mismatched = sum(1 for row in drift if row["on_the_rack"] != row["ledger"])
+        if not mismatched:
             self.stdout.write("Every balance's offcuts match the ledger.")
-        return len(drift)
+        return mismatched
 
     def _fix(self, drifted) -> None:
         with transaction.atomic():
