@@ -13,7 +13,7 @@ from backend.fields import StrictDecimalField
 from catalog import offcut_selectors as selectors
 from catalog.api.serializers import VisibleLocationField
 from catalog.api.views import IsNetworkMember
-from catalog.models import QUANTITY, Material, Offcut
+from catalog.models import QUANTITY, Material, Offcut, StockLocation
 from catalog.permissions import may_draw_down, may_manage_location
 from catalog.services import offcuts as services
 from producers.models import Producer
@@ -62,7 +62,7 @@ def _field_errors(error: DjangoValidationError) -> serializers.ValidationError:
 
 class OffcutRecordSerializer(serializers.Serializer):
     material = serializers.SlugRelatedField(slug_field="sku", queryset=Material.objects.all())
-    location = VisibleLocationField(queryset=Offcut.objects.none())
+    location = VisibleLocationField(queryset=StockLocation.objects.none())
     width_mm = serializers.IntegerField(required=False, allow_null=True, **MM)
     height_mm = serializers.IntegerField(required=False, allow_null=True, **MM)
     amount = StrictDecimalField(
