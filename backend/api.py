@@ -42,6 +42,7 @@ def api_root(request, format=None):
         "machine-list",
         "booking-list",
         "certification-list",
+        "offcut-list",
     ]
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 

@@ -9,6 +9,7 @@ from catalog.models import (
     Category,
     DesignFile,
     Material,
+    Offcut,
     Product,
     ProductImage,
     StockBalance,
@@ -154,3 +155,14 @@ class DesignFileAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["product__title", "name", "sha256"]
     list_select_related = ["product", "uploaded_by"]
+
+
+@admin.register(Offcut)
+class OffcutAdmin(ReadOnlyAdmin):
+    """Pieces on the racks, read-only: they change only through the offcut services, which
+    write the ledger."""
+
+    list_display = ["pk", "material", "location", "size_label", "quantity", "status", "kept_at"]
+    list_filter = ["status", "location"]
+    search_fields = ["material__sku", "material__name", "kept_at", "source"]
+    list_select_related = ["material", "location"]

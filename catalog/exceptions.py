@@ -122,3 +122,17 @@ class NotSoldOut(DomainError):
 
     code = "not_sold_out"
     default_detail = "This product is not sold out: you can order it now."
+
+
+class OffcutUnavailable(DomainError):
+    """The piece is held for a job, used or discarded: it cannot be used or discarded now."""
+
+    code = "offcut_unavailable"
+    default_detail = "That offcut is no longer on the rack."
+
+
+class OffcutBeyondStock(DomainError):
+    """An offcut records part of what the shelf holds: never more than it holds."""
+
+    code = "offcut_beyond_stock"
+    default_detail = "The shelf does not hold that much of this material outside other offcuts."

@@ -10,7 +10,7 @@ from operator import or_
 
 from django.db.models import Q
 
-from catalog.models import Material, StockBalance, StockLocation
+from catalog.models import Material, Offcut, StockBalance, StockLocation
 
 BalanceKey = tuple[int, int]
 
@@ -43,3 +43,15 @@ def balances_for_update(
         # Lock again, all together and in order, now that every row exists.
         locked = _lock(keys)
     return locked
+
+
+def offcuts_for_update(pks: Iterable[int]) -> dict[int, Offcut]:
+    """Lock these offcuts in primary-key order. Take the balance's lock first: a piece is
+    always locked after the shelf it lies on."""
+    locked = (
+        Offcut.objects.filter(pk__in=sorted(set(pks)))
+        .select_for_update(of=("self",))
+        .select_related("material", "location")
+        .order_by("pk")
+    )
+    return {offcut.pk: offcut for offcut in locked}

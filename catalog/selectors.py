@@ -144,7 +144,8 @@ USAGE_COLUMNS = {
 
 
 def materials_usage(*, month: datetime.date, user) -> list[dict]:
-    """What left each producer's hands or the shared store in a month, at its cost then.
+    """What left each producer's hands or the shared store in a month, at its cost then,
+    and what of it came from offcuts (`from_offcuts`, worth `saved`).
 
     Drawdowns and consumption anywhere, plus transfers out of the shared store and
     shared-store counts that found less (a loss is the Fab Lab's, the owner of the
@@ -154,8 +155,11 @@ def materials_usage(*, month: datetime.date, user) -> list[dict]:
     """
     start = month.replace(day=1)
     end = (start + datetime.timedelta(days=32)).replace(day=1)
+    from_offcuts = Q(kind=StockMovement.Kind.OFFCUT_USED)
     movements = (
-        StockMovement.objects.filter(LEAVES, created_at__date__gte=start, created_at__date__lt=end)
+        StockMovement.objects.filter(
+            LEAVES | from_offcuts, created_at__date__gte=start, created_at__date__lt=end
+        )
         .annotate(charged_to=Coalesce("producer_id", "location__producer_id"))
         .order_by()
     )
@@ -172,9 +176,20 @@ def materials_usage(*, month: datetime.date, user) -> list[dict]:
         )
         for name, kind in USAGE_COLUMNS.items()
     }
+    # Offcuts put to use: material that came from leftovers rather than whole stock. Their
+    # rows stand beside the drawdowns and consumption that took them, so they add no cost.
+    columns["from_offcuts"] = Coalesce(
+        Sum(Case(When(from_offcuts, then=used), output_field=WIDE_QTY)),
+        Value(ZERO),
+        output_field=WIDE_QTY,
+    )
     rows = list(
         movements.values("charged_to", "material__sku", "material__name", "material__unit")
-        .annotate(**columns, cost=Coalesce(Sum(cost), Value(ZERO), output_field=MONEY))
+        .annotate(
+            **columns,
+            cost=Coalesce(Sum(cost, filter=LEAVES), Value(ZERO), output_field=MONEY),
+            saved=Coalesce(Sum(cost, filter=from_offcuts), Value(ZERO), output_field=MONEY),
+        )
         .order_by("charged_to", "material__name")
     )
     producers = Producer.objects.in_bulk({row["charged_to"] for row in rows})

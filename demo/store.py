@@ -6,7 +6,9 @@ ledger explains every number; a material that already has movements is left alon
 
 from decimal import Decimal
 
-from catalog.models import Material, StockLocation, StockMovement, Unit
+from catalog.models import Material, Offcut, Product, StockLocation, StockMovement, Unit
+from catalog.services.offcuts import OffcutFit, offcut_record
+from catalog.services.products import bom_line_put
 from catalog.services.stock import stock_draw_down, stock_receive
 from producers.models import Producer
 
@@ -167,3 +169,65 @@ def seed_stock(by) -> int:
 
 
 # --- Products -----------------------------------------------------------------------
+
+
+# --- Offcuts on the racks ------------------------------------------------------------
+
+# 24 × 48 in sheets, in millimetres.
+SHEET_SIZES = {
+    "PLY-BIRCH-3MM": (610, 1220),
+    "PLY-BIRCH-6MM": (610, 1220),
+    "MDF-6MM": (610, 1220),
+    "ACR-CLEAR-3MM": (610, 1220),
+    "ACR-BLACK-3MM": (610, 1220),
+}
+
+# sku, location, width mm, height mm (or what is left of a spool), where kept, left from
+OFFCUTS = [
+    ("PLY-BIRCH-3MM", "fablab-sheet-rack", 300, 400, "Offcut bin B, front", "Coasters job"),
+    ("PLY-BIRCH-3MM", "fablab-sheet-rack", 450, 610, "Offcut bin B, back", "Spice rack job"),
+    ("PLY-BIRCH-3MM", "fablab-sheet-rack", 250, 300, "Offcut bin B, front", "Puzzle job"),
+    ("ACR-CLEAR-3MM", "fablab-sheet-rack", 200, 600, "Acrylic slot 2", "Church sign lettering"),
+    ("ACR-CLEAR-3MM", "fablab-sheet-rack", 350, 450, "Acrylic slot 2", "Name tags job"),
+    ("PLA-BLACK", "fablab-store-room", None, "0.350", "Spool ends shelf", "Printer parts"),
+]
+
+# The open design that may be cut from an offcut: product title, material, smallest piece.
+OFFCUT_BOM = ("Birch clipboard", "PLY-BIRCH-3MM", 250, 330)
+
+
+def seed_offcuts(by) -> int:
+    """Sheet sizes, a few pieces on the racks, and one open design that may use them.
+    Once: a rack that already has offcuts is left alone. Returns how many were recorded."""
+    for sku, (width, height) in SHEET_SIZES.items():
+        Material.objects.filter(sku=sku, sheet_width_mm__isnull=True).update(
+            sheet_width_mm=width, sheet_height_mm=height
+        )
+    title, sku, width, height = OFFCUT_BOM
+    product = Product.objects.filter(title=title).first()
+    if product is not None:
+        line = product.bom_lines.filter(material__sku=sku).first()
+        if line is not None and not line.may_use_offcut:
+            bom_line_put(
+                product=product,
+                material=line.material,
+                quantity=line.quantity,
+                offcut=OffcutFit(width, height),
+            )
+    if Offcut.objects.exists():
+        return 0
+    materials = {m.sku: m for m in Material.objects.filter(sku__in={r[0] for r in OFFCUTS})}
+    locations = {loc.code: loc for loc in StockLocation.objects.all()}
+    for sku, code, width, size, kept_at, source in OFFCUTS:
+        sheet = width is not None
+        offcut_record(
+            material=materials[sku],
+            location=locations[code],
+            width_mm=width if sheet else None,
+            height_mm=size if sheet else None,
+            amount=None if sheet else size,
+            kept_at=kept_at,
+            source=source,
+            by=by,
+        )
+    return len(OFFCUTS)

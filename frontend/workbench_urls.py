@@ -11,6 +11,7 @@ from frontend.workbench import (
     jobs,
     ledger,
     members,
+    offcuts,
     payouts,
     pickup,
     product_options,
@@ -213,4 +214,9 @@ urlpatterns += [
         product_designs.product_design_remove,
         name="coop-product-design-remove",
     ),
+    # Offcuts: the pieces left on the racks.
+    path("offcuts/", offcuts.offcuts, name="offcuts"),
+    path("offcuts/record/", offcuts.offcut_record, name="offcut-record"),
+    path("offcuts/<int:pk>/draw-down/", offcuts.offcut_draw_down, name="offcut-draw-down"),
+    path("offcuts/<int:pk>/discard/", offcuts.offcut_discard, name="offcut-discard"),
 ]

@@ -276,6 +276,14 @@ class Allocation(models.Model):
     )
     quantity = models.DecimalField(**QUANTITY)
     state = models.CharField(max_length=10, choices=State.choices, default=State.HELD)
+    # The piece taken for this part of the job, when its BOM line may use an offcut.
+    offcut = models.ForeignKey(
+        "catalog.Offcut",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+    )
 
     class Meta:
         ordering = ["id"]

@@ -21,7 +21,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from catalog.exceptions import InsufficientStock, Shortage
-from catalog.models import BillOfMaterialsLine, Material, Product, StockBalance
+from catalog.models import BillOfMaterialsLine, Material, Offcut, Product, StockBalance
 from catalog.services.options import CHOICE_PREFETCH, NO_CHOICE, Choice
 from catalog.services.stock import StockLine
 from fablab.capacity import Capacity
@@ -177,6 +177,7 @@ class Router:
         )
         self.new_jobs: set[int] = set()
         self.shelves = self._read_shelves(producer_ids)
+        self.offcuts = self._read_offcuts()
 
     def _read_shelves(self, producer_ids: set[int]) -> Shelves:
         material_ids = set()
@@ -200,6 +201,40 @@ class Router:
                 else:
                     shelves.by_producer.setdefault(location.producer_id, []).append(location.pk)
         return shelves
+
+    def _read_offcuts(self) -> dict[tuple[int, int], list[Offcut]]:
+        """Pieces free on the shelves routing may use, for BOM lines that may use one."""
+        material_ids = {
+            line.material_id
+            for request in self.requests
+            for line in request.product.bom_lines.all()
+            if line.may_use_offcut
+        }
+        if not material_ids:
+            return {}
+        pieces = Offcut.objects.filter(
+            material_id__in=material_ids,
+            location_id__in=list(self.shelves.locations),
+            status=Offcut.Status.AVAILABLE,
+        ).only("material_id", "location_id", "width_mm", "height_mm", "quantity")
+        found: dict[tuple[int, int], list[Offcut]] = defaultdict(list)
+        for piece in pieces:
+            found[(piece.material_id, piece.location_id)].append(piece)
+        return found
+
+    def _has_fitting_offcut(self, line: BillOfMaterialsLine, location_id: int) -> bool:
+        width, height = line.min_offcut_width_mm, line.min_offcut_height_mm
+        for piece in self.offcuts.get((line.material_id, location_id), []):
+            if piece.quantity < line.quantity:
+                continue
+            if width and piece.width_mm is not None:
+                if (piece.width_mm >= width and piece.height_mm >= height) or (
+                    piece.width_mm >= height and piece.height_mm >= width
+                ):
+                    return True
+            elif line.min_offcut_amount and piece.quantity >= line.min_offcut_amount:
+                return True
+        return False
 
     # --- one line ---------------------------------------------------------------
 
@@ -348,11 +383,17 @@ class Router:
             needs: dict[int, Decimal] = defaultdict(Decimal)
             for line in product.bom_lines.all():
                 needs[line.material_id] += line.quantity * quantity
+            may_cut = {line.material_id: line for line in product.bom_lines.all()}
             for material_id, need in needs.items():
                 own_sorted = sorted(
                     own, key=lambda loc: -self.shelves.free.get((material_id, loc), 0)
                 )
-                taken = self.shelves.take(material_id, own_sorted + self.shelves.shared, need)
+                shelves = own_sorted + self.shelves.shared
+                line = may_cut[material_id]
+                if line.may_use_offcut and self.offcuts:
+                    # A shelf with a piece that fits comes first: offcuts before whole sheets.
+                    shelves.sort(key=lambda loc: not self._has_fitting_offcut(line, loc))
+                taken = self.shelves.take(material_id, shelves, need)
                 if not taken:
                     return None
                 plan.append((material_id, taken))

@@ -56,6 +56,7 @@ def jobs_visible_to(user) -> QuerySet[Job]:
         Prefetch("transitions", queryset=JobTransition.objects.select_related("by")),
         "allocations__material",
         "allocations__location",
+        "allocations__offcut__material",
     )
     if permissions.is_platform_staff(user):
         return jobs

@@ -148,6 +148,7 @@ def _serializer_classes():
         "fablab.api.serializers",
         "fablab.api.certification_serializers",
         "fablab.api.reports",
+        "catalog.api.offcuts",
     ):
         module = importlib.import_module(module_name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
@@ -206,3 +207,15 @@ def test_the_docs_start_up_script_is_served_as_javascript(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in response.content.decode()
+
+
+# --- Offcuts -----------------------------------------------------------------------------
+
+
+def test_the_offcut_endpoints_are_published_with_their_answers(schema):
+    paths = schema["paths"]
+
+    assert {"get", "post"} <= set(paths["/api/v1/offcuts/"])
+    for action in ("draw-down", "discard"):
+        responses = paths[f"/api/v1/offcuts/{{id}}/{action}/"]["post"]["responses"]
+        assert {"200", "400", "409"} <= set(responses)

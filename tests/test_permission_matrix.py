@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from catalog.models import Product, StockMovement
 from catalog.services.images import product_image_add
+from catalog.services.offcuts import offcut_record
 from catalog.services.products import product_stock_receive
 from catalog.services.stock import stock_receive
 from community.services.fund import adjustment_record
@@ -285,6 +286,21 @@ MATRIX |= {
 }
 
 
+# Offcuts: network members search the shared racks and their own shelves; a co-op
+# records, draws down and throws away pieces on its own shelves only.
+MATRIX |= {
+    ("offcut-list", "get", "-"): roles(401, 403, 200, 200, 200, 200),
+    ("offcut-list", "post", "A"): roles(401, 403, 201, 201, LOCATION, 201),
+    ("offcut-list", "post", "B"): roles(401, 403, LOCATION, LOCATION, LOCATION, 201),
+    ("offcut-detail", "get", "A"): roles(401, 403, 200, 200, 404, 200),
+    ("offcut-detail", "get", "B"): roles(401, 403, 404, 404, 404, 200),
+    ("offcut-draw-down", "post", "A"): roles(401, 403, 200, 200, 404, 200),
+    ("offcut-draw-down", "post", "B"): roles(401, 403, 404, 404, 404, 200),
+    ("offcut-discard", "post", "A"): roles(401, 403, 200, 200, 404, 200),
+    ("offcut-discard", "post", "B"): roles(401, 403, 404, 404, 404, 200),
+}
+
+
 def api_routes():
     """(name, kwarg names, methods) of every route under `api/v1/`, read from the URL conf."""
     found = []
@@ -377,6 +393,16 @@ class Side:
             event="job.routed",
             message_id=f"msg-private-{name}",
             payload={},
+        )
+        self.spool = MaterialFactory(sku=f"PLA-{name.upper()}", unit="kg")
+        stock_receive(material=self.spool, location=self.shelf, quantity="2", by=None, reason="in")
+        self.offcut = offcut_record(
+            material=self.spool,
+            location=self.shelf,
+            amount="0.5",
+            kept_at="Spool shelf",
+            source="Job 3",
+            by=None,
         )
 
     def _order(self, buyer, payment_method="pay_at_pickup"):
@@ -481,6 +507,8 @@ class World:
             return side.movement.pk
         if name == "auth-token-detail":
             return side.token.pk
+        if name.startswith("offcut-"):
+            return side.offcut.pk
         return side.image.pk
 
     def body(self, name: str, side: Side | None) -> dict:
@@ -555,6 +583,17 @@ class World:
             "expires_on": (timezone.localdate() + datetime.timedelta(days=400)).isoformat()
         }
         bodies["product-design-files"] = {"file": upload_design()}
+        bodies |= {
+            "offcut-list": {
+                "material": side.spool.sku if side else None,
+                "location": location,
+                "amount": "0.2",
+                "kept_at": "Bin 2",
+                "source": "Job 4",
+            },
+            "offcut-draw-down": {"reason": "Test print"},
+            "offcut-discard": {"reason": "Tangled"},
+        }
         return bodies.get(name, {})
 
 

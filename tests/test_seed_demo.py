@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from catalog.models import Product, ProductImage, StockMovement
+from catalog.models import Offcut, Product, ProductImage, StockMovement
+from catalog.offcut_selectors import offcut_drift
 from fablab.hours import covers, weekly_windows
 from fablab.models import Booking, Certification, Machine
 from orders.models import Order, PickupPoint
@@ -120,3 +121,15 @@ def test_seed_demo_gives_the_fablab_its_machines_certified_people_and_bookings()
             booking.starts_at,
             booking.ends_at,
         )
+
+
+def test_seed_demo_puts_offcuts_on_the_racks_and_an_open_design_that_uses_them():
+    seed("--no-images")
+
+    materials = set(Offcut.objects.values_list("material__sku", flat=True))
+    assert {"PLY-BIRCH-3MM", "ACR-CLEAR-3MM"} <= materials
+    clipboard = Product.objects.get(title="Birch clipboard")
+    assert clipboard.open_design
+    assert clipboard.bom_lines.get().may_use_offcut
+    assert offcut_drift() == []
+    call_command("reconcile_stock", stdout=StringIO())

@@ -164,7 +164,15 @@ class BillOfMaterialsLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BillOfMaterialsLine
-        fields = ["material", "material_name", "unit", "quantity"]
+        fields = [
+            "material",
+            "material_name",
+            "unit",
+            "quantity",
+            "min_offcut_width_mm",
+            "min_offcut_height_mm",
+            "min_offcut_amount",
+        ]
         read_only_fields = fields
 
 
@@ -324,6 +332,17 @@ class BillOfMaterialsInputLineSerializer(serializers.Serializer):
         slug_field="sku", queryset=Material.objects.raw_materials()
     )
     quantity = StrictDecimalField(**QUANTITY, min_value=Decimal("0.001"))
+    # "May use an offcut at least this size": sheet goods by width × height in mm, spools
+    # and rolls by what is left. Absent: whole stock only.
+    min_offcut_width_mm = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=100_000
+    )
+    min_offcut_height_mm = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=100_000
+    )
+    min_offcut_amount = StrictDecimalField(
+        **QUANTITY, required=False, allow_null=True, min_value=Decimal("0.001")
+    )
 
 
 class BillOfMaterialsInputSerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ from catalog.filters import ProductFilter
 from catalog.models import BillOfMaterialsLine, Category, Product, StockBalance, StockMovement
 from catalog.search import search_suggestion
 from catalog.services import products as services
+from catalog.services.offcuts import OffcutFit
 from catalog.services.product_status import product_create_by_member, product_update_by_member
 from producers.models import Producer
 from producers.permissions import can_act_for, is_platform_staff, producer_ids_for
@@ -200,7 +201,16 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         serializer = BillOfMaterialsInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         lines = [
-            (line["material"], line["quantity"]) for line in serializer.validated_data["lines"]
+            (
+                line["material"],
+                line["quantity"],
+                OffcutFit(
+                    line.get("min_offcut_width_mm"),
+                    line.get("min_offcut_height_mm"),
+                    line.get("min_offcut_amount"),
+                ),
+            )
+            for line in serializer.validated_data["lines"]
         ]
         services.bom_replace(product=product, lines=lines)
         return self.bom(request, slug=slug)

@@ -46,6 +46,8 @@ class MaterialMemberSerializer(MaterialPublicSerializer):
             "shared_on_hand",
             "shared_available",
             "below_reorder",
+            "sheet_width_mm",
+            "sheet_height_mm",
         ]
         read_only_fields = fields
 
@@ -68,6 +70,8 @@ class MaterialWriteSerializer(serializers.ModelSerializer):
             "reorder_point",
             "max_on_hand",
             "active",
+            "sheet_width_mm",
+            "sheet_height_mm",
         ]
 
     def validate_sku(self, value: str) -> str:
@@ -265,9 +269,18 @@ class UsageRowSerializer(serializers.Serializer):
         **WIDE_QUANTITY, help_text="Counted missing in the shared store (the Fab Lab's rows)."
     )
     cost = serializers.DecimalField(**WIDE_MONEY)
+    from_offcuts = serializers.DecimalField(
+        **WIDE_QUANTITY, help_text="Offcuts put to use: leftovers instead of whole stock."
+    )
+    saved = serializers.DecimalField(
+        **WIDE_MONEY, help_text="What those offcuts are worth at the unit cost then."
+    )
 
 
 class UsageReportSerializer(serializers.Serializer):
     month = serializers.CharField()
     rows = UsageRowSerializer(many=True)
     total_cost = serializers.DecimalField(**WIDE_MONEY)
+    total_saved = serializers.DecimalField(
+        **WIDE_MONEY, help_text="Material saved through offcuts, at its cost."
+    )

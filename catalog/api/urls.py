@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("stock/", views.StockBalanceViewSet.as_view({"get": "list"}), name="stock-balance-list"),
     *router.urls,
+    path("", include("catalog.api.offcuts")),
 ]
 
 # A product's design files: its producer's members list and upload them.

@@ -293,7 +293,13 @@ class MaterialsUsageReportView(APIView):
         month = self._month(request.query_params.get("month"))
         rows = selectors.materials_usage(month=month, user=request.user)
         total = sum((row["cost"] for row in rows), start=0)
-        body = {"month": month.strftime("%Y-%m"), "rows": rows, "total_cost": total}
+        saved = sum((row["saved"] for row in rows), start=0)
+        body = {
+            "month": month.strftime("%Y-%m"),
+            "rows": rows,
+            "total_cost": total,
+            "total_saved": saved,
+        }
         return Response(UsageReportSerializer(body).data)
 
     @staticmethod

@@ -11,6 +11,7 @@ from catalog.models.designs import (
     design_storage,
     licence_terms,
 )
+from catalog.models.offcuts import Offcut, OffcutQuerySet
 from catalog.models.options import (
     MAX_PERSONAL_TEXT,
     MAX_PRICE_DELTA,
@@ -69,6 +70,8 @@ __all__ = [
     "Material",
     "MaterialQuerySet",
     "MovementKind",
+    "Offcut",
+    "OffcutQuerySet",
     "Product",
     "ProductImage",
     "ProductQuerySet",

@@ -204,6 +204,20 @@ class BillOfMaterialsLine(models.Model):
     quantity = models.DecimalField(
         **QUANTITY, validators=[MinValueValidator(Decimal("0.001"))], help_text="Per unit made."
     )
+    # "May use an offcut at least this size": sheet goods by width × height, spools and
+    # rolls by what is left on them (in the material's unit). Blank: whole stock only.
+    min_offcut_width_mm = models.PositiveIntegerField(
+        null=True, blank=True, help_text="May use an offcut at least this wide (mm)."
+    )
+    min_offcut_height_mm = models.PositiveIntegerField(
+        null=True, blank=True, help_text="May use an offcut at least this high (mm)."
+    )
+    min_offcut_amount = models.DecimalField(
+        **QUANTITY,
+        null=True,
+        blank=True,
+        help_text="May use a spool or roll end with at least this much left.",
+    )
 
     class Meta:
         ordering = ["material__name"]
@@ -211,7 +225,20 @@ class BillOfMaterialsLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["product", "material"], name="bom_line_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="bom_quantity_gt_0"),
+            models.CheckConstraint(
+                condition=Q(min_offcut_width_mm__isnull=True, min_offcut_height_mm__isnull=True)
+                | Q(min_offcut_width_mm__gt=0, min_offcut_height_mm__gt=0),
+                name="bom_offcut_size_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_offcut_amount__isnull=True) | Q(min_offcut_amount__gt=0),
+                name="bom_offcut_amount_gt_0",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.product}: {self.quantity} {self.material.unit} {self.material.name}"
+
+    @property
+    def may_use_offcut(self) -> bool:
+        return bool(self.min_offcut_width_mm or self.min_offcut_amount)

@@ -98,6 +98,14 @@ class Material(models.Model):
         help_text="The most one shelf may plausibly hold; blank for the unit's default.",
     )
     active = models.BooleanField(default=True)
+    # Sheet goods only: the size of one whole sheet, so that an offcut's size says what
+    # part of a sheet it is.
+    sheet_width_mm = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Sheet goods: the width of one whole sheet, in mm."
+    )
+    sheet_height_mm = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Sheet goods: the height of one whole sheet, in mm."
+    )
     # Set when the shared store's available quantity crossed below the reorder
     # point, cleared when it is back: one alert per crossing, not per movement.
     low_stock_since = models.DateTimeField(null=True, blank=True, editable=False)
@@ -119,6 +127,11 @@ class Material(models.Model):
                 | Q(max_on_hand__gt=0, max_on_hand__lte=MOST_ON_A_SHELF),
                 name="material_max_on_hand_plausible",
             ),
+            models.CheckConstraint(
+                condition=Q(sheet_width_mm__isnull=True, sheet_height_mm__isnull=True)
+                | Q(sheet_width_mm__gt=0, sheet_height_mm__gt=0),
+                name="material_sheet_size_whole",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,6 +147,26 @@ class Material(models.Model):
     @property
     def whole_units_only(self) -> bool:
         return self.unit == Unit.EACH
+
+    @property
+    def has_sheet_size(self) -> bool:
+        return bool(self.sheet_width_mm and self.sheet_height_mm)
+
+    @property
+    def offcut_shape(self) -> str:
+        """How an offcut of it is measured: "sheet" (width × height in mm), "amount" (what is
+        left of a spool or roll, in the material's unit) or "" (no offcuts: counted goods)."""
+        if self.has_sheet_size and self.unit in (Unit.SHEET, Unit.M2):
+            return "sheet"
+        if self.unit in (Unit.KG, Unit.G, Unit.M):
+            return "amount"
+        return ""
+
+    def clean(self) -> None:
+        if (self.sheet_width_mm is None) != (self.sheet_height_mm is None):
+            raise ValidationError(
+                {"sheet_height_mm": "Give both the width and the height of a sheet, or neither."}
+            )
 
 
 class StockLocationQuerySet(models.QuerySet):
@@ -213,6 +246,11 @@ class MovementKind(models.TextChoices):
     RESERVE = "reserve", "Reservation"
     RELEASE = "release", "Release of a reservation"
     CONSUME = "consume", "Consumed in production"
+    # Offcuts: part of what is on hand recorded as a piece of a given size, and that piece
+    # gone again (used or discarded). They change neither on-hand nor reserved.
+    OFFCUT_IN = "offcut_in", "Offcut recorded"
+    OFFCUT_USED = "offcut_used", "Offcut used"
+    OFFCUT_GONE = "offcut_gone", "Offcut discarded"
 
 
 class StockMovement(AppendOnlyModel):
@@ -226,6 +264,8 @@ class StockMovement(AppendOnlyModel):
         {"receipt", "drawdown", "adjustment", "transfer_out", "transfer_in", "consume"}
     )
     RESERVED_KINDS = frozenset({"reserve", "release", "consume"})
+    # What part of on-hand is recorded as offcuts still on the rack (available or held).
+    OFFCUT_KINDS = frozenset({"offcut_in", "offcut_used", "offcut_gone"})
 
     balance = models.ForeignKey(StockBalance, on_delete=models.PROTECT, related_name="movements")
     material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="movements")

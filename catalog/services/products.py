@@ -16,6 +16,7 @@ from catalog.models import (
     Unit,
     Variant,
 )
+from catalog.services.offcuts import OffcutFit, offcut_fit_clean
 from catalog.services.stock import (
     clean_quantity,
     stock_adjust_to_count,
@@ -143,23 +144,32 @@ def product_archive(*, product: Product) -> Product:
     return product
 
 
-def bom_replace(*, product: Product, lines: list[tuple[Material, Decimal]]) -> list:
-    """Set the whole bill of materials at once; one line per material."""
-    seen = set()
-    for material, _ in lines:
+def bom_replace(*, product: Product, lines: list[tuple]) -> list:
+    """Set the whole bill of materials at once; one line per material.
+
+    Each line is `(material, quantity)` or `(material, quantity, OffcutFit | None)`: the
+    smallest offcut the line may be cut from, checked against the material.
+    """
+    seen, fits = set(), []
+    for material, _, *fit in lines:
         if material.pk in seen:
             raise ValidationError({"lines": f"{material.sku} is listed twice."})
         if material.category == Material.Category.FINISHED_GOODS:
             raise ValidationError({"lines": f"{material.sku} is not a material."})
         seen.add(material.pk)
+        fit = fit[0] if fit else None
+        fits.append(offcut_fit_clean(material, **fit.__dict__) if fit else None)
     with transaction.atomic():
         product.bom_lines.all().delete()
         created = BillOfMaterialsLine.objects.bulk_create(
             [
                 BillOfMaterialsLine(
-                    product=product, material=material, quantity=clean_quantity(material, qty)
+                    product=product,
+                    material=material,
+                    quantity=clean_quantity(material, qty),
+                    **(fit.as_fields() if fit else {}),
                 )
-                for material, qty in lines
+                for (material, qty, *_), fit in zip(lines, fits, strict=True)
             ]
         )
     catalog_changed()  # bulk inserts send no signals; lists show made-to-order availability
@@ -171,19 +181,22 @@ def _lock_bom(product: Product) -> list[BillOfMaterialsLine]:
     return list(BillOfMaterialsLine.objects.filter(product=product).select_related("material"))
 
 
-def bom_line_put(*, product: Product, material: Material, quantity) -> list:
-    """Add a material to the bill of materials, or change its quantity; the other lines stay.
+def bom_line_put(
+    *, product: Product, material: Material, quantity, offcut: OffcutFit | None = None
+) -> list:
+    """Add a material to the bill of materials, or change its quantity and the smallest
+    offcut it may be cut from; the other lines stay.
 
     Locks the product's row so that two edits at once cannot lose each other's lines,
     then saves the whole bill through `bom_replace` (same checks, same errors).
     """
     with transaction.atomic():
         kept = [
-            (line.material, line.quantity)
+            (line.material, line.quantity, OffcutFit.of(line))
             for line in _lock_bom(product)
             if line.material_id != material.pk
         ]
-        return bom_replace(product=product, lines=[*kept, (material, quantity)])
+        return bom_replace(product=product, lines=[*kept, (material, quantity, offcut)])
 
 
 def bom_line_remove(*, product: Product, line_id: int) -> BillOfMaterialsLine:
@@ -198,7 +211,11 @@ def bom_line_remove(*, product: Product, line_id: int) -> BillOfMaterialsLine:
             raise BillOfMaterialsLine.DoesNotExist(f"no line {line_id} on {product.slug}")
         bom_replace(
             product=product,
-            lines=[(line.material, line.quantity) for line in lines if line.pk != line_id],
+            lines=[
+                (line.material, line.quantity, OffcutFit.of(line))
+                for line in lines
+                if line.pk != line_id
+            ],
         )
     return removed
 

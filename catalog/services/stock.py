@@ -159,6 +159,7 @@ def stock_draw_down(
     by,
     reason: str,
     producer: Producer,
+    reference: str = "",
 ) -> StockMovement:
     """Take stock off a shelf for a producer's use. Never takes what others have reserved.
 
@@ -183,6 +184,7 @@ def stock_draw_down(
             by=by,
             reason=reason,
             producer=producer,
+            reference=reference,
         )
         after_stock_moved([movement])
     return movement

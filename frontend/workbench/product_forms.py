@@ -133,6 +133,23 @@ class BomLineForm(_Form):
         },
     )
     quantity = _quantity_field("Quantity for one item")
+    # The offcut service judges these against the material (sheet goods or spools).
+    min_offcut_width_mm = forms.IntegerField(
+        label="May use an offcut at least this wide (mm)",
+        required=False,
+        help_text="Sheet goods: leave both sizes blank to cut from whole sheets only.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    min_offcut_height_mm = forms.IntegerField(
+        label="and at least this high (mm)",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    min_offcut_amount = forms.DecimalField(
+        label="Spools and rolls: may use an end with at least this much left",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, producer, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from catalog.services.images import (
     product_image_move,
     rendition_urls,
 )
+from catalog.services.offcuts import OffcutFit
 from catalog.services.product_status import (
     product_allowed_statuses,
     product_missing_for_sale,
@@ -299,12 +300,17 @@ def product_materials(request, producer, pk: int):
     form = BomLineForm(request.POST, producer=producer)
     if form.is_valid():
         material, quantity = form.cleaned_data["material"], form.cleaned_data["quantity"]
+        fit = OffcutFit(
+            form.cleaned_data["min_offcut_width_mm"],
+            form.cleaned_data["min_offcut_height_mm"],
+            form.cleaned_data["min_offcut_amount"],
+        )
         try:
             # Listing a material already on the bill changes its quantity.
-            bom_line_put(product=product, material=material, quantity=quantity)
+            bom_line_put(product=product, material=material, quantity=quantity, offcut=fit)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
-                form.add_error("quantity" if field == "quantity" else "material", errors)
+                form.add_error(field if field in form.fields else "material", errors)
         else:
             messages.success(
                 request,

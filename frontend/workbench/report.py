@@ -59,6 +59,8 @@ def report(request):
             "totals": [(name, format_money(cost)) for name, cost in bars],
             "total": format_money(sum(per_producer.values(), Decimal("0"))),
             "chart": chart,
+            "saved_rows": [row for row in rows if row["from_offcuts"]],
+            "saved_total": format_money(sum((row["saved"] for row in rows), Decimal("0"))),
             "machine_rows": machine_rows,
             "machine_hours": sum((row["hours"] for row in machine_rows), Decimal("0")),
             "machine_total": format_money(sum((r["cost"] for r in machine_rows), Decimal("0"))),

@@ -10,12 +10,17 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
+from django.db.models import Q, Sum
+
 from catalog.exceptions import InsufficientStock, Shortage
+from catalog.models import Offcut, StockBalance
+from catalog.services.offcuts import offcuts_hold_fitting, offcuts_release
 from catalog.services.stock import StockLine, stock_release, stock_reserve
 from orders.models import Allocation, Job, JobTransition, Order, OrderLine
 from orders.routing import RoutedLine, due_date_for
 
 J = Job.Status
+ZERO = Decimal("0")
 
 
 def actor(user):
@@ -129,12 +134,113 @@ def jobs_reserve(*, order: Order, jobs: list[Job], routed: list[RoutedLine], by)
                 f"{'; '.join(map(str, shortages))}.",
                 shortages=shortages,
             ) from error
+    pieces = []
+    for job in jobs:
+        for route in routes_by_job[job.pk]:
+            for offcut, quantity in _hold_offcuts(route):
+                held[(job.pk, offcut.material_id, offcut.location_id)] -= quantity
+                pieces.append(
+                    Allocation(
+                        job_id=job.pk,
+                        material_id=offcut.material_id,
+                        location_id=offcut.location_id,
+                        quantity=quantity,
+                        offcut=offcut,
+                    )
+                )
     Allocation.objects.bulk_create(
         [
             Allocation(job_id=job_id, material_id=m, location_id=loc, quantity=qty)
             for (job_id, m, loc), qty in held.items()
+            if qty > 0
         ]
+        + pieces
     )
+    for job in jobs:
+        _require_whole_stock(stock_by_job[job.pk], routes_by_job[job.pk])
+
+
+THOUSANDTH = Decimal("0.001")
+
+
+def _require_whole_stock(stock: list[StockLine], routes: list[RoutedLine]) -> None:
+    """What a job holds from whole stock must not be the pieces on the rack.
+
+    A shelf's on-hand is its whole stock plus its offcuts; a job that holds a piece
+    holds it whole. So whole stock held for jobs can never be more than on-hand
+    less the pieces. Runs after the allocations are written, under the balances'
+    locks; raises InsufficientStock naming the products when another order took the
+    last piece a moment ago and no whole stock is left.
+    """
+    keys = {(line.material.pk, line.location.pk): line for line in stock}
+    if not keys:
+        return
+    match = Q()
+    for material_id, location_id in keys:
+        match |= Q(material_id=material_id, location_id=location_id)
+    pieces = _sums(Offcut.objects.on_the_rack().filter(match))
+    if not pieces:
+        return
+    on_pieces = _sums(
+        Allocation.objects.filter(match, state=Allocation.State.HELD, offcut__isnull=False)
+    )
+    short = []
+    for balance in StockBalance.objects.filter(match):
+        key = (balance.material_id, balance.location_id)
+        whole = balance.on_hand - pieces.get(key, ZERO)
+        held_whole = balance.reserved - on_pieces.get(key, ZERO)
+        if held_whole > whole:
+            line = keys[key]
+            short.append(
+                Shortage.of_material(
+                    line.material,
+                    location=line.location.code,
+                    requested=line.quantity,
+                    available=max(whole - (held_whole - line.quantity), ZERO),
+                )
+            )
+    if short:
+        shortages = _by_product(short, routes)
+        raise InsufficientStock(
+            "The last offcut that fits was taken a moment ago and no whole stock is left of "
+            f"{'; '.join(map(str, shortages))}.",
+            shortages=shortages,
+        )
+
+
+def _sums(rows) -> dict[tuple[int, int], Decimal]:
+    totals = rows.order_by().values("material_id", "location_id").annotate(total=Sum("quantity"))
+    return {
+        (row["material_id"], row["location_id"]): Decimal(row["total"]).quantize(THOUSANDTH)
+        for row in totals
+    }
+
+
+def _hold_offcuts(route: RoutedLine) -> list[tuple]:
+    """For BOM lines that may use an offcut, the smallest fitting pieces on the shelf the
+    line reserved from, one per unit made: [(offcut, quantity it stands for)]. Units no
+    piece fits are made from whole stock. The caller holds the balances' locks."""
+    product = route.request.product
+    if not product.made_to_order:
+        return []
+    taken = []
+    for line in product.bom_lines.all():
+        if not line.may_use_offcut:
+            continue
+        shelf = next((s for s in route.stock if s.material.pk == line.material_id), None)
+        if shelf is None:
+            continue
+        held = offcuts_hold_fitting(
+            material=line.material,
+            location=shelf.location,
+            count=route.request.quantity,
+            at_least=line.quantity,
+            width_mm=line.min_offcut_width_mm,
+            height_mm=line.min_offcut_height_mm,
+            amount=line.min_offcut_amount,
+        )
+        taken.extend((offcut, line.quantity) for offcut in held)
+    return taken
 
 
 def _by_product(shortages: list[Shortage], routes: list[RoutedLine]) -> list[Shortage]:
@@ -188,6 +294,7 @@ def jobs_release(jobs: list[Job], *, by, reason: str) -> None:
                 reference=f"job-{job.pk}",
             )
     Allocation.objects.filter(pk__in=[a.pk for a in held]).update(state=Allocation.State.RELEASED)
+    offcuts_release(offcut_ids=[a.offcut_id for a in held if a.offcut_id])
 
 
 def totals_reduce(order: Order, cancelled: list[OrderLine]) -> None:

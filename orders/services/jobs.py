@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.exceptions import InsufficientStock
+from catalog.services.offcuts import offcuts_use
 from catalog.services.stock import StockLine, stock_consume
 from fablab.services.certifications import require_certified
 from orders import lock_objects
@@ -136,12 +137,19 @@ def job_start(*, job: Job, by) -> Job:
             )
         )
         if held:
+            reason = f"Job {locked.pk} for order {locked.order.number}"
             stock_consume(
                 lines=[StockLine(a.material, a.location, a.quantity) for a in held],
                 by=actor(by),
-                reason=f"Job {locked.pk} for order {locked.order.number}",
+                reason=reason,
                 producer=locked.producer,
                 reference=f"job-{locked.pk}",
+            )
+            offcuts_use(
+                offcut_ids=[a.offcut_id for a in held if a.offcut_id],
+                by=actor(by),
+                reason=reason,
+                producer=locked.producer,
             )
             locked.allocations.filter(pk__in=[a.pk for a in held]).update(
                 state=Allocation.State.CONSUMED

@@ -1,7 +1,8 @@
 """Random sequences of stock operations against a plain model of the shelves.
 
 After every step each balance must agree with the model, with the sum of its
-ledger rows and with the latest row's running totals, and never go negative.
+ledger rows and with the latest row's running totals, and never go negative; the
+offcuts on the rack agree with the model and with their own ledger rows.
 """
 
 from collections import defaultdict
@@ -18,9 +19,16 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from catalog.exceptions import CountBelowReserved, InsufficientStock, NothingReserved
-from catalog.models import StockBalance, StockMovement, Unit
+from catalog.exceptions import (
+    CountBelowReserved,
+    InsufficientStock,
+    NothingReserved,
+    OffcutBeyondStock,
+)
+from catalog.models import Offcut, StockBalance, StockMovement, Unit
+from catalog.offcut_selectors import offcut_drift
 from catalog.selectors import ledger_totals
+from catalog.services.offcuts import offcut_discard, offcut_draw_down, offcut_record
 from catalog.services.stock import (
     StockLine,
     stock_adjust_to_count,
@@ -69,6 +77,8 @@ class StockMachine(RuleBasedStateMachine):
         ]
         # (material index, location index) -> [on hand, reserved]
         self.model = defaultdict(lambda: [ZERO, ZERO])
+        # offcut id -> [(material index, location index), quantity] while on the rack
+        self.pieces: dict[int, list] = {}
 
     # --- helpers ---------------------------------------------------------------
 
@@ -277,7 +287,87 @@ class StockMachine(RuleBasedStateMachine):
     def consume(self, keys, data):
         self.take_reserved(stock_consume, keys, data, consume=True)
 
+    # --- offcuts (spool ends of the kg material) ---------------------------------
+
+    SPOOL = 1
+
+    def on_the_rack(self, key) -> Decimal:
+        return sum((q for k, q in self.pieces.values() if k == key), ZERO)
+
+    @rule(loc=location_index, data=st.data())
+    def record_offcut(self, loc, data):
+        key = (self.SPOOL, loc)
+        free = self.model[key][0] - self.on_the_rack(key)
+        amount = self.draw_quantity(data, self.SPOOL, free)
+
+        def call():
+            return offcut_record(
+                material=self.materials[self.SPOOL],
+                location=self.locations[loc],
+                amount=amount,
+                kept_at="Spool shelf",
+                source="Job 1",
+                by=self.user,
+            )
+
+        if amount > free:
+            self.refused(OffcutBeyondStock, call)
+            return
+        offcut = call()
+        self.pieces[offcut.pk] = [key, amount]
+
+    def pick_piece(self, data):
+        if not self.pieces:
+            return None
+        return Offcut.objects.get(pk=data.draw(st.sampled_from(sorted(self.pieces))))
+
+    @rule(data=st.data())
+    def draw_down_offcut(self, data):
+        offcut = self.pick_piece(data)
+        if offcut is None:
+            return
+        key, quantity = self.pieces[offcut.pk]
+        used = data.draw(st.sampled_from([quantity, max(quantity - Decimal("0.1"), THOUSANDTH)]))
+
+        def call():
+            return offcut_draw_down(
+                offcut=offcut, quantity=used, by=self.user, reason="job", producer=self.producer
+            )
+
+        if self.available(key) < used:
+            self.refused(InsufficientStock, call)
+            return
+        call()
+        self.model[key][0] -= used
+        if used == quantity:
+            del self.pieces[offcut.pk]
+        else:
+            self.pieces[offcut.pk][1] -= used
+
+    @rule(data=st.data())
+    def discard_offcut(self, data):
+        offcut = self.pick_piece(data)
+        if offcut is None:
+            return
+        key, quantity = self.pieces[offcut.pk]
+
+        def call():
+            return offcut_discard(offcut=offcut, reason="tangled", by=self.user)
+
+        if self.available(key) < quantity:
+            self.refused(InsufficientStock, call)
+            return
+        call()
+        self.model[key][0] -= quantity
+        del self.pieces[offcut.pk]
+
     # --- invariants ------------------------------------------------------------
+
+    @invariant()
+    def offcuts_agree_with_their_ledger_rows_and_the_model(self):
+        live = Offcut.objects.on_the_rack().filter(material__in=self.materials)
+        assert {o.pk: o.quantity for o in live} == {pk: q for pk, (_, q) in self.pieces.items()}
+        assert [row for row in offcut_drift() if row["on_the_rack"] != row["ledger"]] == []
 
     @invariant()
     def balances_agree_with_the_ledger_and_the_model(self):

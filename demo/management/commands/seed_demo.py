@@ -12,7 +12,7 @@ from demo.network import DEMO_LOGINS, seed_accounts, seed_more_co_ops, seed_prod
 from demo.options import seed_options
 from demo.orders import seed_orders
 from demo.pickup import seed_pickup_points
-from demo.store import seed_stock
+from demo.store import seed_offcuts, seed_stock
 
 # A benchmark catalog is spread over this many producers.
 BULK_PRODUCERS = 21  # the Fab Lab and 20 co-ops
@@ -63,6 +63,9 @@ class Command(BaseCommand):
         seed_options(by=users["technician"])
         self.stdout.write("Demo network: the open designs' cut files and licences…")
         seed_designs(by=users["technician"])
+        self.stdout.write("Demo network: offcuts on the racks…")
+        with transaction.atomic():
+            seed_offcuts(by=users["technician"])
         self.stdout.write("Demo network: a few orders in different states…")
         orders = seed_orders(
             resident=users["resident"],
