@@ -1,4 +1,6 @@
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fablab.models import Certification
@@ -43,6 +45,7 @@ class CertificationSerializer(serializers.ModelSerializer):
         return certification.is_current()
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PersonField(serializers.Field):
     """An open account, named by its username (a string) or its id (a number)."""
 
