@@ -43,3 +43,11 @@ class MachineNotBookable(DomainError):
 class JobNotOpen(DomainError):
     code = "job_not_open"
     default_detail = "That job is finished or cancelled: book time on its own or for an open job."
+
+
+class MachineKeepersOnly(DomainError):
+    """Only a machine's keepers take it out of service or put it back."""
+
+    code = "machine_keepers_only"
+    status_code = 403
+    default_detail = "Only the people who keep this machine take it out of service."

@@ -7,6 +7,7 @@ from frontend.workbench import (
     earnings,
     export,
     fablab_calendars,
+    fablab_outages,
     goods,
     jobs,
     ledger,
@@ -219,4 +220,18 @@ urlpatterns += [
     path("offcuts/record/", offcuts.offcut_record, name="offcut-record"),
     path("offcuts/<int:pk>/draw-down/", offcuts.offcut_draw_down, name="offcut-draw-down"),
     path("offcuts/<int:pk>/discard/", offcuts.offcut_discard, name="offcut-discard"),
+]
+
+# Out of service: a machine's keepers take it out and put it back.
+urlpatterns += [
+    path(
+        "machines/<slug:slug>/out-of-service/",
+        fablab_outages.machine_outage,
+        name="machine-outage",
+    ),
+    path(
+        "machines/<slug:slug>/out-of-service/<int:pk>/end/",
+        fablab_outages.machine_outage_end,
+        name="machine-outage-end",
+    ),
 ]

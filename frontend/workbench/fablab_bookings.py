@@ -22,6 +22,7 @@ from fablab import selectors
 from fablab.hours import duration_in_words
 from fablab.models import Booking, Machine, OpeningHours
 from fablab.services.bookings import booking_cancel, booking_create, booking_move, can_change
+from fablab.services.machines import may_keep
 from frontend.workbench.common import my_producers, workbench_view
 from frontend.workbench.forms import _Form
 from orders.models import Job
@@ -226,6 +227,8 @@ def machine(request, slug):
         "section": "machines",
         "machine": machine,
         "form": form,
+        "may_keep": may_keep(user, machine),
+        "outages": machine.outages.filter(ends_at__gt=timezone.now()).order_by("starts_at"),
         "free": [(timezone.localtime(s), timezone.localtime(e)) for s, e in free][:12],
         "booked": selectors.bookings_visible_to(user).filter(
             machine=machine, status=Booking.Status.BOOKED, ends_at__gt=timezone.now()
@@ -301,13 +304,13 @@ def booking_move_view(request, pk):
     )
 
 
-def _run(form, operation):
+def _run(form, operation, *, field_of: dict[str, str] = FIELD_OF):
     """Call the service; put what it refuses on the form. Returns (result, status)."""
     try:
         return operation(), 200
     except ValidationError as error:
         for field, found in error.message_dict.items():
-            name = FIELD_OF.get(field, field)
+            name = field_of.get(field, field)
             form.add_error(name if name in form.fields else None, found)
         return None, 400
     except DomainError as error:
