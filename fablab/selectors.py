@@ -241,3 +241,33 @@ def certifications_to_remind(*, on: datetime.date, within_days: int) -> QuerySet
 def fablab_producer() -> Producer | None:
     """The network's Fab Lab, when there is one."""
     return Producer.objects.filter(kind=Producer.Kind.FABLAB).first()
+
+
+def certified_people(
+    producer_ids, capability_ids, *, on: datetime.date | None = None
+) -> dict[tuple[int, int], list[dict]]:
+    """{(producer id, capability id): the members certified for it on `on`, soonest to run
+    out last}, each as {"name", "expires_on"}. One query."""
+    rows = (
+        Certification.objects.current(on)
+        .filter(
+            capability_id__in=list(capability_ids),
+            person__memberships__producer_id__in=list(producer_ids),
+        )
+        .values(
+            "person__memberships__producer_id",
+            "capability_id",
+            "person__username",
+            "person__first_name",
+            "person__last_name",
+            "expires_on",
+        )
+        .order_by("-expires_on", "person__username")
+    )
+    found: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for row in rows:
+        name = f"{row['person__first_name']} {row['person__last_name']}".strip()
+        found[(row["person__memberships__producer_id"], row["capability_id"])].append(
+            {"name": name or row["person__username"], "expires_on": row["expires_on"]}
+        )
+    return found

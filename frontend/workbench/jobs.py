@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.errors import DomainError
-from catalog.models import Material
+from catalog.models import Material, Product
+from fablab.selectors import certified_people
 from frontend.workbench.common import shows_producer, workbench_view
 from frontend.workbench.forms import DeclineForm, HandOverForm
 from orders.design_links import design_links_for_jobs
@@ -80,6 +81,43 @@ def _hand_over_form(job: Job, data=None) -> HandOverForm:
     return HandOverForm(data, auto_id=f"job-{job.pk}-handover-%s", initial={"amount": job.total})
 
 
+# Jobs whose start is still ahead: the board says who can start them.
+NOT_STARTED = {Job.Status.ROUTED, Job.Status.ACCEPTED}
+
+
+def _needs(jobs: list[Job]) -> dict[int, list[tuple]]:
+    """For each job not started yet: the capabilities its goods need and who at its co-op is
+    certified for each today (an empty list: nobody, so it cannot start). Two queries."""
+    waiting = [job for job in jobs if job.status in NOT_STARTED]
+    product_ids = {line.product_id for job in waiting for line in job.lines.all()}
+    if not product_ids:
+        return {}
+    capabilities: dict[int, list] = {}
+    rows = Product.required_capabilities.through.objects.filter(product_id__in=product_ids)
+    for row in rows.select_related("capability"):
+        capabilities.setdefault(row.product_id, []).append(row.capability)
+    if not capabilities:
+        return {}
+    people = certified_people(
+        {job.producer_id for job in waiting},
+        {c.pk for found in capabilities.values() for c in found},
+    )
+    needs = {}
+    for job in waiting:
+        needed = {
+            c.pk: c
+            for line in job.lines.all()
+            if not line.cancelled
+            for c in capabilities.get(line.product_id, [])
+        }
+        if needed:
+            needs[job.pk] = [
+                (c, people.get((job.producer_id, c.pk), []))
+                for c in sorted(needed.values(), key=lambda c: c.name)
+            ]
+    return needs
+
+
 def _board_context(
     request, *, failed: tuple[int, DeclineForm | HandOverForm] | None = None
 ) -> dict:
@@ -88,6 +126,7 @@ def _board_context(
     failed_form = failed[1] if failed else None
     # Made fresh at each view: a link works for DESIGN_LINK_MAX_AGE_HOURS, for this co-op.
     designs = design_links_for_jobs(jobs)
+    needs = _needs(jobs)
     for job in jobs:
         again = failed_form if failed and failed[0] == job.pk else None
         job.money = job_payment_status(job)
@@ -114,6 +153,7 @@ def _board_context(
             job.decline_form = again if isinstance(again, DeclineForm) else _decline_form(job)
         job.overdue = job.is_open and job.due_date < today
         job.live_lines = [line for line in job.lines.all() if not line.cancelled]
+        job.needs = needs.get(job.pk, [])
         job.design_links = [
             (line.title, designs[job.pk][line.product_id])
             for line in job.live_lines
